@@ -1,0 +1,41 @@
+"""Build winit._core: one Cython module over the C sources in src/.
+
+Flags: -O3 for speed; -ffp-contract=off so the compiler adds no FMA of its own
+(the scalar and AVX2 paths must give the same bits); -fno-math-errno so sqrt
+is the IEEE instruction.  No -march=native and no -ffast-math: AVX2 code is
+compiled per function with __attribute__((target)) and chosen at run time.
+"""
+import sys
+
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+SOURCES = [
+    "src/_core.pyx",
+    "src/winit_fill.c",
+    "src/winit_kernels_scalar.c",
+    "src/winit_kernels_avx2.c",
+    "src/winit_pool.c",
+]
+
+if sys.platform == "win32":
+    compile_args, link_args = ["/O2", "/fp:precise"], []
+else:
+    compile_args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread"]
+    link_args = ["-pthread"]
+
+extensions = [
+    Extension(
+        "winit._core",
+        sources=SOURCES,
+        include_dirs=["src", numpy.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=["src/winit_philox.h", "src/winit_math.h", "src/winit_kernels.h",
+                 "src/winit_fill.h", "src/winit_pool.h", "src/winit_fill.pxd"],
+    )
+]
+
+setup(ext_modules=cythonize(extensions, include_path=["src"], compiler_directives={"language_level": 3}))

@@ -1,0 +1,137 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""winit._core: the thin layer between Python and the C fill functions.
+
+Which layer does what:
+  - winit/_validate.py checks user arguments (shapes, seeds, dtypes, bounds)
+    and turns them into plain numbers;
+  - this module checks the buffer it is given precisely (ndarray, C-contiguous,
+    writable, native byte order, item size of the dtype code) with the GIL
+    held, then makes one C call inside ``with nogil``;
+  - src/winit_fill.c cuts the work and runs the kernels.
+Nothing here allocates output: the caller owns the buffer.
+"""
+from libc.stdint cimport uint32_t, uint64_t, int64_t
+cimport numpy as cnp
+import numpy as np
+
+from winit_fill cimport *
+
+cnp.import_array()
+
+DIST_RAW = WINIT_DIST_RAW
+DIST_UNIFORM = WINIT_DIST_UNIFORM
+DIST_NORMAL = WINIT_DIST_NORMAL
+DIST_TRUNCNORM = WINIT_DIST_TRUNCNORM
+DTYPE_F32 = WINIT_DTYPE_F32
+DTYPE_F64 = WINIT_DTYPE_F64
+DTYPE_F16 = WINIT_DTYPE_F16
+DTYPE_BF16 = WINIT_DTYPE_BF16
+DTYPE_U32 = WINIT_DTYPE_U32
+
+_ISA_NAMES = {WINIT_ISA_SCALAR: "scalar", WINIT_ISA_AVX2: "avx2"}
+_ISA_CODES = {"auto": WINIT_ISA_AUTO, "scalar": WINIT_ISA_SCALAR, "avx2": WINIT_ISA_AVX2}
+
+
+def philox4x32(counter, key, int rounds=10):
+    """One Philox4x32-R block: four counter words and two key words in, four words out."""
+    cdef uint32_t c[4]
+    cdef uint32_t k[2]
+    cdef winit_u32x4 r
+    for i in range(4):
+        c[i] = counter[i]
+    for i in range(2):
+        k[i] = key[i]
+    r = winit_philox4x32_rounds(c, k, rounds)
+    return (r.v[0], r.v[1], r.v[2], r.v[3])
+
+
+cdef void _check_out(cnp.ndarray out, int dtype) except *:
+    if not cnp.PyArray_IS_C_CONTIGUOUS(out):
+        raise ValueError("out must be C-contiguous here (winit copies other layouts)")
+    if not cnp.PyArray_ISWRITEABLE(out):
+        raise ValueError("out must be writable")
+    if not out.dtype.isnative:
+        raise ValueError("out must be in native byte order")
+    if <unsigned>cnp.PyArray_ITEMSIZE(out) != winit_itemsize(dtype):
+        raise TypeError("out has item size %d, the dtype code needs %d"
+                        % (cnp.PyArray_ITEMSIZE(out), winit_itemsize(dtype)))
+
+
+cdef int _plan(winit_plan *plan, int dist, int dtype, uint64_t seed, uint64_t stream,
+               double p0, double p1, double lower, double upper) except -1:
+    if winit_plan_init(plan, dist, dtype, seed, stream, p0, p1, lower, upper) != WINIT_OK:
+        raise ValueError("unsupported distribution/dtype code or parameters (%d, %d)" % (dist, dtype))
+    return 0
+
+
+cdef int _status(int rc) except -1:
+    if rc == WINIT_OK:
+        return 0
+    if rc == WINIT_ERANGE:
+        raise ValueError("offset: element indices must stay below 2**64")
+    raise ValueError("invalid fill request (status %d)" % rc)
+
+
+def fill(cnp.ndarray out not None, int dist, int dtype, uint64_t seed, uint64_t stream,
+         double p0, double p1, double lower, double upper, uint64_t first, int threads):
+    """Fill the C-contiguous array ``out`` with elements first, first+1, ..."""
+    cdef winit_plan plan
+    cdef void *data
+    cdef size_t n
+    cdef int rc
+    _check_out(out, dtype)
+    _plan(&plan, dist, dtype, seed, stream, p0, p1, lower, upper)
+    data = cnp.PyArray_DATA(out)
+    n = <size_t>cnp.PyArray_SIZE(out)
+    with nogil:
+        rc = winit_fill(&plan, first, data, n, threads)
+    _status(rc)
+    return out
+
+
+def fill_rows(cnp.ndarray out not None, int dist, int dtype, uint64_t seed, uint64_t stream,
+              double p0, double p1, double lower, double upper,
+              const uint64_t[::1] starts, size_t row_len, int64_t step, int threads):
+    """Fill ``out`` (len(starts) * row_len elements) with a strided region:
+    element k of row r has index starts[r] + k * step."""
+    cdef winit_plan plan
+    cdef void *data
+    cdef size_t nrows = starts.shape[0]
+    cdef int rc
+    _check_out(out, dtype)
+    if <size_t>cnp.PyArray_SIZE(out) != nrows * row_len:
+        raise ValueError("out has %d elements, the region has %d" % (cnp.PyArray_SIZE(out), nrows * row_len))
+    _plan(&plan, dist, dtype, seed, stream, p0, p1, lower, upper)
+    data = cnp.PyArray_DATA(out)
+    if nrows == 0 or row_len == 0:
+        return out
+    with nogil:
+        rc = winit_fill_rows(&plan, &starts[0], nrows, row_len, step, data, threads)
+    _status(rc)
+    return out
+
+
+def _set_isa(name):
+    """Force the kernel path: "scalar", "avx2" or "auto" (for tests and benchmarks)."""
+    if name not in _ISA_CODES:
+        raise ValueError("isa must be one of %s; got %r" % (sorted(_ISA_CODES), name))
+    if winit_set_isa(_ISA_CODES[name]) != WINIT_OK:
+        raise ValueError("isa %r is not available on this CPU" % (name,))
+
+
+def _get_isa():
+    """The kernel path in use: "scalar" or "avx2"."""
+    return _ISA_NAMES[winit_get_isa()]
+
+
+def cpu_has_avx2():
+    return bool(winit_cpu_has_avx2())
+
+
+def _set_parallel_threshold(size_t elements_per_thread):
+    """Calls on fewer elements than this per thread stay on one thread."""
+    winit_set_parallel_threshold(elements_per_thread)
+
+
+def _get_parallel_threshold():
+    return winit_get_parallel_threshold()

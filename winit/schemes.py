@@ -1,0 +1,604 @@
+"""Initialization schemes: Glorot/Xavier, He/Kaiming, LeCun and the rest.
+
+Every scheme is one row of a table (``_SCHEMES``): a *kind* (how values are
+made), the scheme's own parameters with their defaults and, for the
+variance-scaling family, the distribution, the fan mode and the rule that gives
+the variance scale.  The public functions (``winit.he_normal`` ...) are thin
+wrappers over that table; ``winit.init(name, shape, **kw)`` looks a row up by
+name.  All random values come from the core samplers (``winit.normal``,
+``winit.uniform``, ``winit.truncated_normal``) so every value is a pure
+function of ``(seed, stream, index)`` and the common keywords ``seed, stream,
+name, dtype, out, offset, region, threads`` mean what they mean there.
+
+Formulas (``fan`` chosen by ``mode``; ``gain`` multiplies the std):
+
+* Glorot/Xavier: std ``gain*sqrt(2/(fan_in+fan_out))``, bound ``gain*sqrt(6/(fan_in+fan_out))``
+* He/Kaiming:    std ``gain/sqrt(fan)`` (gain ``sqrt(2)`` for ReLU), bound ``gain*sqrt(3/fan)``
+* LeCun:         std ``sqrt(1/fan_in)``, bound ``sqrt(3/fan_in)``
+* heuristic_uniform: ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))`` (PyTorch's Linear/Conv default)
+* variance_scaling: std ``sqrt(scale/fan)``; ``"truncated_normal"`` divides the std by
+  0.87962566103423978 and cuts at 2 std (so the std *after* truncation is ``sqrt(scale/fan)``).
+
+Native ``*_normal`` schemes are untruncated normals (as in PyTorch).  Keras'
+and JAX's ``he_normal`` etc. are truncated: use ``winit.keras`` / ``winit.jax``
+or ``variance_scaling(..., distribution="truncated_normal")`` for those.
+"""
+
+import difflib
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _sampling
+from ._validate import check_out, check_shape, region_rows, resolve_dtype
+
+__all__ = [
+    "zeros", "ones", "constant", "random_normal", "random_uniform",
+    "glorot_normal", "glorot_uniform", "xavier_normal", "xavier_uniform",
+    "he_normal", "he_uniform", "kaiming_normal", "kaiming_uniform",
+    "lecun_normal", "lecun_uniform", "heuristic_uniform", "variance_scaling",
+    "orthogonal", "identity", "init", "schemes", "fans", "gain", "recommend",
+]
+# ``truncated_normal`` is a scheme too (winit.init("truncated_normal", ...)),
+# but it *is* the core sampler: it is deliberately left out of __all__ so that
+# ``from .schemes import *`` never shadows ``winit.truncated_normal``.
+
+#: std of a standard normal truncated to [-2, 2] (Keras/JAX/TF constant)
+TRUNCATED_STD = 0.87962566103423978
+
+_COMMON = ("seed", "stream", "name", "dtype", "out", "offset", "region", "threads")
+_FAN_KW = ("layout", "in_axis", "out_axis", "batch_axis", "mode")
+
+
+# ----------------------------------------------------------------- helpers
+def _unknown(what, value, valid):
+    """ValueError message naming the argument, the valid values and the closest one."""
+    valid = list(valid)
+    msg = f"unknown {what} {value!r}"
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, valid, n=1, cutoff=0.5)
+        if not close:
+            low = value.lower()
+            close = [v for v in valid if v.lower() == low]
+        if close:
+            msg += f" (did you mean {close[0]!r}?)"
+    return msg + "; valid values: " + ", ".join(repr(v) for v in valid)
+
+
+def _lookup(what, value, table):
+    if isinstance(value, str) and value in table:
+        return table[value]
+    raise ValueError(_unknown(what, value, table))
+
+
+def _core(fname):
+    """The core sampler ``winit.<fname>`` (normal, uniform, truncated_normal)."""
+    return getattr(_sampling, fname)
+
+
+def _as_shape(shape, what="shape"):
+    return check_shape(shape, what)
+
+
+def _np_dtype(dtype, out=None):
+    """numpy dtype for a winit dtype spec (None -> float32, or out's dtype)."""
+    return resolve_dtype(dtype, out)[0]
+
+
+def _logical_shape(shape, kw):
+    """The full (logical) tensor shape of a call: ``shape`` or ``out.shape``."""
+    out = kw.get("out")
+    if shape is not None:
+        return _as_shape(shape)
+    if out is None:
+        raise TypeError("shape is required unless out= is given")
+    if kw.get("region") is not None:
+        raise ValueError("region= needs the full logical shape= (out= only holds the region)")
+    check_out(out)
+    return tuple(out.shape)
+
+
+def _region_shape(shape, region):
+    """Shape of full[region], with the core's rules and messages."""
+    return shape if region is None else tuple(region_rows(region, shape, 0)[0])
+
+
+def _emit(full_fn, shape, kw):
+    """Deterministic (non-sampled) values: build ``full_fn()`` (float64, full
+    logical shape), cut the region, cast, and write to ``out`` if given."""
+    out, region = kw.get("out"), kw.get("region")
+    if out is not None:
+        check_out(out)
+    dt = _np_dtype(kw.get("dtype"), out)
+    want = _region_shape(shape, region)
+    if out is not None and tuple(out.shape) != tuple(want):
+        raise ValueError(f"out.shape {tuple(out.shape)} does not match the shape {tuple(want)}")
+    full = full_fn()
+    vals = full if region is None else full[region if isinstance(region, tuple) else (region,)]
+    vals = np.asarray(vals, dtype=np.float64)
+    if dt.name in ("float16", "bfloat16"):
+        vals = vals.astype(np.float32)  # as the spec: float32 result, then rounded
+    if out is None:
+        return np.ascontiguousarray(vals.astype(dt))
+    out[...] = vals.astype(dt)
+    return out
+
+
+# --------------------------------------------------------------------- fans
+#: default (in_axis, out_axis) of each layout
+_LAYOUTS = {"keras": (-2, -1), "torch": (1, 0)}
+_MODES = {
+    "fan_in": lambda fi, fo: fi,
+    "fan_out": lambda fi, fo: fo,
+    "fan_avg": lambda fi, fo: (fi + fo) / 2.0,
+    "fan_geo_avg": lambda fi, fo: math.sqrt(fi * fo),
+}
+
+
+def _axes(ax, ndim, what):
+    if isinstance(ax, (int, np.integer)) and not isinstance(ax, bool):
+        ax = (ax,)
+    out = []
+    for a in ax:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{what} must be an int or a sequence of ints, got {ax!r}")
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{what}={a} is out of range for a {ndim}-dimensional shape")
+        out.append(int(a) % ndim)
+    return out
+
+
+def fans(shape, layout="keras", in_axis=None, out_axis=None, batch_axis=()):
+    """``(fan_in, fan_out)`` of a weight ``shape``.
+
+    ``layout="keras"`` (default, also JAX): ``(*kernel, in, out)``;
+    ``layout="torch"``: ``(out, in, *kernel)``.  ``in_axis``/``out_axis``
+    (int or sequence of ints) override the layout's axes; axes that are
+    neither in, out nor ``batch_axis`` form the receptive field, which
+    multiplies both fans.  Shapes with fewer than 2 dimensions have no fans
+    (ValueError, as PyTorch) unless the axes are given explicitly.
+    """
+    shape = _as_shape(shape)
+    dflt_in, dflt_out = _lookup("layout", layout, _LAYOUTS)
+    nd = len(shape)
+    if in_axis is None and out_axis is None and nd < 2:
+        raise ValueError(
+            "Fan in and fan out can not be computed for tensor with fewer than 2 "
+            f"dimensions (shape={shape}); pass in_axis=/out_axis= explicitly")
+    if nd == 0:
+        raise ValueError("Fan in and fan out can not be computed for a 0-dimensional shape")
+    ins = _axes(dflt_in if in_axis is None else in_axis, nd, "in_axis")
+    outs = _axes(dflt_out if out_axis is None else out_axis, nd, "out_axis")
+    bats = _axes(batch_axis, nd, "batch_axis")
+    used = ins + outs + bats
+    if len(set(used)) != len(used):
+        raise ValueError(f"in_axis={in_axis!r}, out_axis={out_axis!r} and batch_axis={batch_axis!r} "
+                         f"overlap for shape {shape} (layout {layout!r})")
+    rf = math.prod(d for i, d in enumerate(shape) if i not in used)
+    return math.prod(shape[i] for i in ins) * rf, math.prod(shape[i] for i in outs) * rf
+
+
+# --------------------------------------------------------------------- gain
+def _slope(param):
+    if param is None:
+        return 0.01
+    if (not isinstance(param, bool) and isinstance(param, int)) or isinstance(param, float):
+        return param
+    raise ValueError(f"negative_slope {param} not a valid number")
+
+
+_LINEAR = lambda p: 1  # noqa: E731  (PyTorch returns the int 1)
+#: PyTorch's torch.nn.init.calculate_gain table
+_GAINS = {
+    "linear": _LINEAR, "conv1d": _LINEAR, "conv2d": _LINEAR, "conv3d": _LINEAR,
+    "conv_transpose1d": _LINEAR, "conv_transpose2d": _LINEAR, "conv_transpose3d": _LINEAR,
+    "sigmoid": _LINEAR,
+    "tanh": lambda p: 5.0 / 3,
+    "relu": lambda p: math.sqrt(2.0),
+    "leaky_relu": lambda p: math.sqrt(2.0 / (1 + _slope(p) ** 2)),
+    "selu": lambda p: 3.0 / 4,
+}
+
+
+def gain(nonlinearity, param=None):
+    """Recommended gain for a nonlinearity: PyTorch's ``calculate_gain`` table
+    (linear/conv*/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu
+    sqrt(2/(1+slope^2)) with slope ``param`` (default 0.01), selu 3/4)."""
+    return _lookup("nonlinearity", nonlinearity, _GAINS)(param)
+
+
+# --------------------------------------------------------------- recommend
+_GLOROT = ("linear", "identity", "none", "sigmoid", "tanh", "softmax", "softsign",
+           "hard_sigmoid", "hardsigmoid", "hard_tanh", "hardtanh", "log_softmax", "logsoftmax")
+_HE = ("relu", "relu6", "leaky_relu", "leakyrelu", "prelu", "rrelu", "elu", "celu",
+       "gelu", "silu", "swish", "mish", "softplus", "hard_swish", "hardswish", "hard_silu",
+       "relu_squared", "squareplus", "glu")
+_RECOMMEND = {**{a: "glorot" for a in _GLOROT}, **{a: "he" for a in _HE}, "selu": "lecun"}
+
+
+def recommend(activation, distribution="normal"):
+    """Scheme name for a layer followed by ``activation``: Glorot for
+    tanh/sigmoid/softmax/linear, He for the ReLU family (ELU, GELU, SiLU,
+    Mish ...), LeCun for SELU.  ``distribution`` "normal" or "uniform"
+    picks ``*_normal`` or ``*_uniform``.  ``None`` means linear."""
+    act = "linear" if activation is None else activation
+    if not isinstance(act, str):
+        act = getattr(act, "__name__", type(act).__name__)
+    key = act.strip().lower().replace("-", "_").replace(" ", "_")
+    family = _RECOMMEND.get(key) or _RECOMMEND.get(key.replace("_", ""))
+    if family is None:
+        raise ValueError(_unknown("activation", activation, _RECOMMEND))
+    dist = _lookup("distribution", distribution, {"normal": "normal", "uniform": "uniform"})
+    return f"{family}_{dist}"
+
+
+# ---------------------------------------------------------- the registry
+@dataclass(frozen=True)
+class _Scheme:
+    kind: str              # key of _KINDS
+    params: dict           # scheme parameters and their defaults
+    distribution: str = None   # variance family: key of _DISTRIBUTIONS
+    mode: str = None           # variance family: default fan mode
+    scale: object = None       # variance family: key of _SCALE or a number
+    doc: str = ""
+    fan_kw: bool = field(default=False)
+
+
+def _d_normal(std):
+    return "normal", dict(mean=0.0, std=std)
+
+
+def _d_truncated(std):
+    return "truncated_normal", dict(mean=0.0, std=std / TRUNCATED_STD, lower=-2.0, upper=2.0)
+
+
+def _d_uniform(std):
+    b = math.sqrt(3.0) * std
+    return "uniform", dict(low=-b, high=b)
+
+
+#: distribution name -> (sampler, parameters) for a target std
+_DISTRIBUTIONS = {
+    "normal": _d_normal,               # untruncated (PyTorch sense)
+    "untruncated_normal": _d_normal,
+    "truncated_normal": _d_truncated,  # std after truncation = target
+    "uniform": _d_uniform,
+}
+
+#: variance scale rules: scheme params -> scale (= gain**2)
+_SCALE = {
+    "gain": lambda p: float(p["gain"]) ** 2,
+    "nonlinearity": lambda p: float(gain(p["nonlinearity"], p["param"]) if p["gain"] is None
+                                    else p["gain"]) ** 2,
+    "scale": lambda p: float(p["scale"]),
+}
+_HE_PARAMS = {"gain": None, "nonlinearity": "relu", "param": None}
+
+_SCHEMES = {
+    # name: kind, own params, distribution, default mode, scale rule
+    "zeros": _Scheme("constant", {"value": 0.0}, doc="all zeros"),
+    "ones": _Scheme("constant", {"value": 1.0}, doc="all ones"),
+    "constant": _Scheme("constant", {"value": 0.0}, doc="every element equal to `value`"),
+    "random_normal": _Scheme("sampler:normal", {"mean": 0.0, "std": 0.05}, doc="N(mean, std^2)"),
+    "random_uniform": _Scheme("sampler:uniform", {"low": -0.05, "high": 0.05}, doc="U(low, high)"),
+    "truncated_normal": _Scheme("sampler:truncated_normal",
+                                {"mean": 0.0, "std": 1.0, "lower": -2.0, "upper": 2.0},
+                                doc="N(mean, std^2) cut at [lower, upper] std (the core sampler)"),
+    "glorot_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_avg", "gain",
+                             "N(0, gain^2 * 2/(fan_in+fan_out))"),
+    "glorot_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_avg", "gain",
+                              "U(+-gain*sqrt(6/(fan_in+fan_out)))"),
+    "xavier_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_avg", "gain",
+                             "= glorot_normal"),
+    "xavier_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_avg", "gain",
+                              "= glorot_uniform"),
+    "he_normal": _Scheme("variance", _HE_PARAMS, "normal", "fan_in", "nonlinearity",
+                         "N(0, (gain/sqrt(fan))^2), gain sqrt(2) for relu"),
+    "he_uniform": _Scheme("variance", _HE_PARAMS, "uniform", "fan_in", "nonlinearity",
+                          "U(+-gain*sqrt(3/fan)), gain sqrt(2) for relu"),
+    "kaiming_normal": _Scheme("variance", _HE_PARAMS, "normal", "fan_in", "nonlinearity",
+                              "= he_normal"),
+    "kaiming_uniform": _Scheme("variance", _HE_PARAMS, "uniform", "fan_in", "nonlinearity",
+                               "= he_uniform"),
+    "lecun_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_in", "gain",
+                            "N(0, 1/fan_in)"),
+    "lecun_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_in", "gain",
+                             "U(+-sqrt(3/fan_in))"),
+    "heuristic_uniform": _Scheme("variance", {"gain": 1.0 / math.sqrt(3.0)}, "uniform", "fan_in",
+                                 "gain", "U(+-1/sqrt(fan_in)) (PyTorch's Linear/Conv default)"),
+    "variance_scaling": _Scheme("variance", {"scale": 1.0, "distribution": "truncated_normal"},
+                                None, "fan_in", "scale", "std sqrt(scale/fan)"),
+    "orthogonal": _Scheme("orthogonal", {"gain": 1.0},
+                          doc="gain * (semi-)orthogonal matrix (QR with sign correction)"),
+    "identity": _Scheme("identity", {"gain": 1.0},
+                        doc="gain * identity (2-D) or Dirac delta (conv kernels)"),
+}
+
+
+def schemes():
+    """Names of all schemes, in table order (usable with ``winit.init``)."""
+    return list(_SCHEMES)
+
+
+def _split(name, row, kw):
+    """Separate scheme params, fan keywords and common keywords; refuse others."""
+    allowed_fan = _FAN_KW if row.kind in ("variance",) else (
+        ("layout",) if row.kind in ("orthogonal", "identity") else ())
+    params, fankw, common = dict(row.params), {}, {}
+    for k, v in kw.items():
+        if k in row.params:
+            params[k] = v
+        elif k in allowed_fan:
+            fankw[k] = v
+        elif k in _COMMON:
+            common[k] = v
+        else:
+            valid = list(row.params) + list(allowed_fan) + list(_COMMON)
+            raise TypeError(f"{name}() got an unexpected keyword argument {k!r}; "
+                            f"valid keywords: {', '.join(valid)}")
+    return params, fankw, common
+
+
+def _run_constant(name, row, shape, params, fankw, common):
+    full = _logical_shape(shape, common)
+    value = params["value"]
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: value must be a real number, got {value!r}") from None
+    return _emit(lambda: np.full(full, value), full, common)
+
+
+def _run_sampler(name, row, shape, params, fankw, common):
+    sampler = _core(row.kind.split(":", 1)[1])
+    return sampler(shape, **params, **common)
+
+
+def _run_variance(name, row, shape, params, fankw, common):
+    full = _logical_shape(shape, common)
+    mode = fankw.pop("mode", row.mode)
+    rule = _lookup("mode", mode, _MODES)
+    fi, fo = fans(full, **fankw)
+    if row.scale == "scale":
+        dist = _lookup("distribution", params["distribution"], _DISTRIBUTIONS)
+        if not (isinstance(params["scale"], (int, float, np.floating, np.integer))
+                and params["scale"] > 0):
+            raise ValueError(f"{name}: scale must be a positive number, got {params['scale']!r}")
+    else:
+        dist = _DISTRIBUTIONS[row.distribution]
+    scale = _SCALE[row.scale](params)
+    denom = rule(fi, fo)
+    if denom <= 0:  # only for zero-element shapes: nothing is drawn
+        denom = 1.0
+    kind, sp = dist(math.sqrt(scale / denom))
+    return _core(kind)(shape, **sp, **common)
+
+
+def _flat_rows_cols(shape, layout):
+    """How a layout's framework flattens a tensor to a matrix for orthogonal init."""
+    n = math.prod(shape)
+    if layout == "torch":      # rows = out channels, cols = in * kernel
+        rows = shape[0]
+    else:                      # keras/jax: cols = last (output) axis
+        rows = n // shape[-1] if shape[-1] else math.prod(shape[:-1])
+    cols = (n // rows) if rows else math.prod(shape[1:] if layout == "torch" else shape[-1:])
+    return rows, cols
+
+
+def orthogonal_matrix(rows, cols, gauss):
+    """Haar-distributed (semi-)orthogonal ``(rows, cols)`` matrix: QR of a
+    ``(max, min)`` standard-normal matrix ``gauss(shape)`` with the signs of
+    ``diag(R)`` folded into Q (Mezzadri 2007), transposed when rows < cols."""
+    big, small = max(rows, cols), min(rows, cols)
+    a = np.asarray(gauss((big, small)), dtype=np.float64)
+    q, r = np.linalg.qr(a)
+    q = q * np.where(np.diagonal(r) < 0, -1.0, 1.0)
+    return q.T if rows < cols else q
+
+
+def _run_orthogonal(name, row, shape, params, fankw, common):
+    full = _logical_shape(shape, common)
+    layout = fankw.get("layout", "keras")
+    _lookup("layout", layout, _LAYOUTS)
+    if len(full) < 2:
+        raise ValueError(f"orthogonal needs a shape with at least 2 dimensions, got {full}")
+    g = float(params["gain"])
+    rnd = {k: common[k] for k in ("seed", "stream", "name", "offset", "threads") if k in common}
+    _np_dtype(common.get("dtype"))  # validate before any work
+
+    def build():
+        if math.prod(full) == 0:
+            return np.zeros(full)
+        rows, cols = _flat_rows_cols(full, layout)
+        gauss = lambda s: _core("normal")(s, dtype="float64", **rnd)  # noqa: E731
+        return g * orthogonal_matrix(rows, cols, gauss).reshape(full)
+    return _emit(build, full, common)
+
+
+def _run_identity(name, row, shape, params, fankw, common):
+    full = _logical_shape(shape, common)
+    layout = fankw.get("layout", "keras")
+    _lookup("layout", layout, _LAYOUTS)
+    if len(full) < 2:
+        raise ValueError(f"identity needs a shape with at least 2 dimensions, got {full}")
+    g = float(params["gain"])
+
+    def build():
+        w = np.zeros(full)
+        if len(full) == 2:
+            k = min(full)
+            w[np.arange(k), np.arange(k)] = g
+            return w
+        if layout == "torch":   # (out, in, *kernel): Dirac delta as torch.nn.init.dirac_
+            k = min(full[0], full[1])
+            center = tuple(s // 2 for s in full[2:])
+            idx = (np.arange(k), np.arange(k)) + center
+        else:                   # (*kernel, in, out)
+            k = min(full[-2], full[-1])
+            center = tuple(s // 2 for s in full[:-2])
+            idx = center + (np.arange(k), np.arange(k))
+        w[idx] = g
+        return w
+    return _emit(build, full, common)
+
+
+_KINDS = {
+    "constant": _run_constant,
+    "sampler:normal": _run_sampler,
+    "sampler:uniform": _run_sampler,
+    "sampler:truncated_normal": _run_sampler,
+    "variance": _run_variance,
+    "orthogonal": _run_orthogonal,
+    "identity": _run_identity,
+}
+
+
+def _run(name, shape, params, kw):
+    row = _SCHEMES[name]
+    kw = {**params, **kw}
+    p, fankw, common = _split(name, row, kw)
+    return _KINDS[row.kind](name, row, shape, p, fankw, common)
+
+
+def init(scheme, shape=None, **kwargs):
+    """Initialize with a scheme named by string: ``init("he_normal", (256, 128), seed=0)``.
+    ``scheme`` may also be a callable taking ``(shape, **kwargs)``."""
+    if callable(scheme):
+        return scheme(shape, **kwargs)
+    _lookup("scheme", scheme, _SCHEMES)
+    return _run(scheme, shape, {}, kwargs)
+
+
+# ------------------------------------------------- one function per scheme
+_COMMON_DOC = """
+    Common keywords: seed, stream, name, dtype, out, offset, region, threads
+    (as for ``winit.normal``)."""
+_FAN_DOC = """
+    Fan keywords: mode ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"),
+    layout ("keras": (*kernel, in, out), default; "torch": (out, in, *kernel)),
+    in_axis, out_axis, batch_axis (see ``winit.fans``)."""
+
+
+def zeros(shape=None, **kw):
+    """All zeros (dtype float32 unless given)."""
+    return _run("zeros", shape, {}, kw)
+
+
+def ones(shape=None, **kw):
+    """All ones."""
+    return _run("ones", shape, {}, kw)
+
+
+def constant(shape=None, value=0.0, **kw):
+    """Every element equal to ``value``."""
+    return _run("constant", shape, {"value": value}, kw)
+
+
+def random_normal(shape=None, mean=0.0, std=0.05, **kw):
+    """N(mean, std^2) with Keras' defaults (mean 0, std 0.05)."""
+    return _run("random_normal", shape, {"mean": mean, "std": std}, kw)
+
+
+def random_uniform(shape=None, low=-0.05, high=0.05, **kw):
+    """U(low, high) with Keras' defaults (-0.05, 0.05)."""
+    return _run("random_uniform", shape, {"low": low, "high": high}, kw)
+
+
+def truncated_normal(shape=None, mean=0.0, std=1.0, lower=-2.0, upper=2.0, **kw):
+    """The core truncated-normal sampler (bounds in std units, default [-2, 2])."""
+    return _run("truncated_normal", shape,
+                {"mean": mean, "std": std, "lower": lower, "upper": upper}, kw)
+
+
+def glorot_normal(shape=None, gain=1.0, **kw):
+    """Glorot/Xavier normal: N(0, std^2), std = gain*sqrt(2/(fan_in+fan_out)), untruncated."""
+    return _run("glorot_normal", shape, {"gain": gain}, kw)
+
+
+def glorot_uniform(shape=None, gain=1.0, **kw):
+    """Glorot/Xavier uniform: U(-b, b), b = gain*sqrt(6/(fan_in+fan_out))."""
+    return _run("glorot_uniform", shape, {"gain": gain}, kw)
+
+
+def xavier_normal(shape=None, gain=1.0, **kw):
+    """Alias of glorot_normal."""
+    return _run("xavier_normal", shape, {"gain": gain}, kw)
+
+
+def xavier_uniform(shape=None, gain=1.0, **kw):
+    """Alias of glorot_uniform."""
+    return _run("xavier_uniform", shape, {"gain": gain}, kw)
+
+
+def he_normal(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
+    """He/Kaiming normal: N(0, std^2), std = gain/sqrt(fan) (fan_in by default),
+    gain = ``winit.gain(nonlinearity, param)`` (sqrt(2) for relu) unless given. Untruncated."""
+    return _run("he_normal", shape, {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
+
+
+def he_uniform(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
+    """He/Kaiming uniform: U(-b, b), b = gain*sqrt(3/fan) (sqrt(6/fan_in) for relu)."""
+    return _run("he_uniform", shape, {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
+
+
+def kaiming_normal(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
+    """Alias of he_normal."""
+    return _run("kaiming_normal", shape,
+                {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
+
+
+def kaiming_uniform(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
+    """Alias of he_uniform."""
+    return _run("kaiming_uniform", shape,
+                {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
+
+
+def lecun_normal(shape=None, gain=1.0, **kw):
+    """LeCun normal: N(0, 1/fan_in), untruncated."""
+    return _run("lecun_normal", shape, {"gain": gain}, kw)
+
+
+def lecun_uniform(shape=None, gain=1.0, **kw):
+    """LeCun uniform: U(-b, b), b = sqrt(3/fan_in)."""
+    return _run("lecun_uniform", shape, {"gain": gain}, kw)
+
+
+def heuristic_uniform(shape=None, **kw):
+    """U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for Linear/Conv
+    (its kaiming_uniform_(a=sqrt(5)))."""
+    return _run("heuristic_uniform", shape, {}, kw)
+
+
+def variance_scaling(shape=None, scale=1.0, mode="fan_in", distribution="truncated_normal", **kw):
+    """std = sqrt(scale/fan(mode)). ``distribution``: "normal" or
+    "untruncated_normal" (untruncated), "truncated_normal" (std divided by
+    0.87962566103423978, cut at 2 std) or "uniform" (bound sqrt(3)*std)."""
+    return _run("variance_scaling", shape,
+                {"scale": scale, "distribution": distribution, "mode": mode}, kw)
+
+
+def orthogonal(shape=None, gain=1.0, **kw):
+    """gain * Haar (semi-)orthogonal matrix. A tensor with more than 2 dims is
+    flattened as its layout's framework does: layout="keras" (default, also
+    JAX) to (prod(shape[:-1]), shape[-1]); layout="torch" to (shape[0], rest).
+    region= is supported but computes the full matrix."""
+    return _run("orthogonal", shape, {"gain": gain}, kw)
+
+
+def identity(shape=None, gain=1.0, **kw):
+    """gain * identity: the (rectangular) eye for 2-D shapes, a Dirac delta at
+    the kernel centre for conv kernels (channel i -> i), in the given layout."""
+    return _run("identity", shape, {"gain": gain}, kw)
+
+
+for _f in (glorot_normal, glorot_uniform, xavier_normal, xavier_uniform, he_normal, he_uniform,
+           kaiming_normal, kaiming_uniform, lecun_normal, lecun_uniform, heuristic_uniform,
+           variance_scaling):
+    _f.__doc__ += "\n" + _FAN_DOC
+for _f in (zeros, ones, constant, random_normal, random_uniform, truncated_normal, glorot_normal,
+           glorot_uniform, xavier_normal, xavier_uniform, he_normal, he_uniform, kaiming_normal,
+           kaiming_uniform, lecun_normal, lecun_uniform, heuristic_uniform, variance_scaling,
+           orthogonal, identity):
+    _f.__doc__ += "\n" + _COMMON_DOC
+del _f
