@@ -22,6 +22,16 @@ from ._sampling import (
 from .schemes import *  # noqa: F401,F403  (the scheme registry: init, schemes, he_normal, ...)
 from .schemes import __all__ as _scheme_names
 
+import os as _os
+
+if _os.environ.get("WINIT_ISA"):  # force a kernel path: scalar, avx2 or auto
+    try:
+        from ._core import _set_isa
+
+        _set_isa(_os.environ["WINIT_ISA"])
+    except ValueError as e:
+        raise ValueError("environment variable WINIT_ISA: %s" % e) from None
+
 __version__ = "0.1.0"
 STREAM_VERSION = 1  # SPEC Part 1 version: bumped if any produced value ever changes
 

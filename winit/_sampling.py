@@ -7,6 +7,7 @@ without the GIL.  A call whose arguments are refused raises before anything is
 written.
 """
 import hashlib
+import math
 import os
 import secrets
 import threading
@@ -147,7 +148,7 @@ def _sample(dist, p0, p1, lower, upper, shape, seed, stream, name, dtype, out, o
         full_shape = () if out is None else out.shape
     else:
         full_shape = check_shape(shape)
-    size = int(np.prod(full_shape, dtype=object)) if full_shape else 1
+    size = math.prod(full_shape)
     if offset + size > U64:
         raise ValueError("offset + size must be <= 2**64 (element indices are 64-bit); "
                          "got offset=%d, size=%d" % (offset, size))
@@ -165,7 +166,7 @@ def _sample(dist, p0, p1, lower, upper, shape, seed, stream, name, dtype, out, o
         seed = _resolve_seed(None)
     direct = out is not None and out.flags.c_contiguous
     target = out if direct else np.empty(result_shape, dtype=np_dtype)
-    flat = target.reshape(-1) if target.ndim != 1 else target
+    flat = target if target.ndim == 1 else target.reshape(-1)
     if rows is None:
         _core.fill(flat, dist, code, seed, stream, p0, p1, lower, upper, offset, threads)
     else:
@@ -244,7 +245,7 @@ def random_raw(size=None, *, seed, stream=0, name=None, offset=0, out=None, thre
             raise ValueError("out.shape %r does not match size %r" % (out.shape, tuple(shape)))
     else:
         shape = () if size is None else check_shape(size, "size")
-    n = int(np.prod(shape, dtype=object)) if shape else 1
+    n = math.prod(shape)
     if offset + n > U64:
         raise ValueError("offset + size must be <= 2**64; got offset=%d, size=%d" % (offset, n))
     direct = out is not None and out.flags.c_contiguous

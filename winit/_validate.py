@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - the test extra installs ml_dtypes
     BFLOAT16 = None
 
 DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16")
+_FLOAT32 = np.dtype(np.float32)
 
 
 def closest(word, choices):
@@ -34,9 +35,10 @@ def closest(word, choices):
 
 def check_int(value, argname, low=None, high=None):
     """An integer (not bool) with low <= value < high; returns a Python int."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError("%s must be an integer; got %r (%s)" % (argname, value, type(value).__name__))
-    value = operator.index(value)
+    if type(value) is not int:  # fast path for plain ints; bool is not int here
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+            raise TypeError("%s must be an integer; got %r (%s)" % (argname, value, type(value).__name__))
+        value = operator.index(value)
     if (low is not None and value < low) or (high is not None and value >= high):
         lo = "" if low is None else "%s <= " % _fmt_bound(low)
         hi = "" if high is None else " < %s" % _fmt_bound(high)
@@ -54,8 +56,9 @@ def check_seed(seed, argname="seed"):
 
 def check_real(value, argname, finite=True):
     """A real number (not bool); returns a Python float."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise TypeError("%s must be a real number; got %r (%s)" % (argname, value, type(value).__name__))
+    if type(value) is not float and type(value) is not int:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+            raise TypeError("%s must be a real number; got %r (%s)" % (argname, value, type(value).__name__))
     value = float(value)
     if finite and not math.isfinite(value):
         raise ValueError("%s must be finite; got %r" % (argname, value))
@@ -77,6 +80,8 @@ def check_name(name):
 
 def check_shape(shape, argname="shape"):
     """A tuple of non-negative ints from an int or a sequence of ints."""
+    if type(shape) is int and shape >= 0:
+        return (shape,)
     if isinstance(shape, (numbers.Integral, np.integer)) and not isinstance(shape, (bool, np.bool_)):
         shape = (shape,)
     try:
@@ -96,20 +101,33 @@ def resolve_dtype(dtype, out=None):
     """(numpy dtype, dtype name) for dtype=, defaulting to out's dtype, else float32."""
     if dtype is None:
         if out is None:
-            return np.dtype(np.float32), "float32"
+            return _FLOAT32, "float32"
         return _dtype_of_out(out)
-    name = _dtype_name(dtype)
+    try:
+        name = _NAME_CACHE[dtype]
+    except (KeyError, TypeError):
+        name = _dtype_name(dtype)
+        try:
+            if name is not None:
+                _NAME_CACHE[dtype] = name
+        except TypeError:
+            pass
     if name is None:
         raise ValueError("dtype must be one of %s; got %r%s" % (", ".join(DTYPE_NAMES), dtype,
                                                                 closest(dtype, DTYPE_NAMES)))
     if name == "bfloat16" and BFLOAT16 is None:
         raise ValueError("dtype bfloat16 needs the ml_dtypes package (pip install 'winit[bf16]')")
-    dt = BFLOAT16 if name == "bfloat16" else np.dtype(name)
+    dt = _DTYPES[name]
     if out is not None:
         out_dt, out_name = _dtype_of_out(out)
         if out_name != name:
             raise TypeError("dtype %s does not match out.dtype %s" % (name, out_name))
     return dt, name
+
+
+_NAME_CACHE = {}
+_DTYPES = {"float32": _FLOAT32, "float64": np.dtype(np.float64), "float16": np.dtype(np.float16),
+           "bfloat16": BFLOAT16}
 
 
 def _dtype_name(dtype):
