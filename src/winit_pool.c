@@ -12,13 +12,23 @@ void winit_pool_run(winit_pool_fn fn, void *arg, int nshares)
 #include <stdatomic.h>
 
 #define WINIT_POOL_MAX_WORKERS 255
+#define WINIT_POOL_SPIN 20000 /* pause loops, ~0.1-0.5 ms */
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;     /* guards the fields below */
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static int nworkers = 0;
-static unsigned long generation = 0;
+static atomic_ulong generation = 0; /* bumped (under lock) for every job */
 static int job_workers = 0;   /* workers taking part in the current job */
 static int job_pending = 0;   /* of those, how many have not checked out yet */
 static winit_pool_fn job_fn;
@@ -56,6 +66,12 @@ static void *worker_main(void *p)
         /* Check out: the caller waits for every participant, so no worker
            can hold a stale job when the next one starts. */
         if (--job_pending == 0) pthread_cond_signal(&done_cv);
+        /* Back-to-back fills are common (one per layer): spin briefly before
+           sleeping, so the next job does not pay for waking this core. */
+        pthread_mutex_unlock(&lock);
+        for (int spin = 0; spin < WINIT_POOL_SPIN && atomic_load_explicit(&generation, memory_order_relaxed) == seen; spin++)
+            cpu_relax();
+        pthread_mutex_lock(&lock);
     }
     return NULL;
 }
