@@ -35,8 +35,11 @@ def np_dtype(name):
 
 def bits_of(a):
     """View an array as unsigned integers of the same width (for bit-for-bit comparison)."""
-    a = np.ascontiguousarray(a)
-    return a.view({2: np.uint16, 4: np.uint32, 8: np.uint64}[a.dtype.itemsize])
+    a = np.array(a, order="C")
+    u = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}.get(a.dtype.itemsize)
+    if u is None:  # e.g. long double, complex: compare raw bytes
+        return a.view(np.uint8).reshape(a.shape + (a.dtype.itemsize,)) if a.ndim else a.reshape(1).view(np.uint8)
+    return a.view(u)
 
 
 def assert_same_bits(a, b, msg=""):

@@ -213,17 +213,20 @@ def truncated_z(n, seed, stream=0, offset=0, lower=-2.0, upper=2.0, bits=32):
     return truncated_from_unit(u, v, lower, upper)
 
 
-def truncated_z_mpmath(u, a, b, dps=60):
+def truncated_z_mpmath(u, a, b, dps=None):
     """Slow arbitrary-precision version of the truncated formula (bisection on Phi),
     for validating ``truncated_from_unit``."""
     import mpmath
+    if dps is None:  # enough digits that 1 - Phi(x) survives for the finite bounds given
+        big = max([abs(x) for x in (a, b) if math.isfinite(x)] + [1.0])
+        dps = 40 + int(big * big * 0.22)
     with mpmath.workdps(dps):
         u = mpmath.mpf(u)
         pa, pb = mpmath.ncdf(a), mpmath.ncdf(b)
         p = pa + u * (pb - pa)
         lo = mpmath.mpf(max(a, -60.0))
         hi = mpmath.mpf(min(b, 60.0))
-        for _ in range(200):
+        while hi - lo > mpmath.mpf(1e-18) * max(1, abs(lo)):
             mid = (lo + hi) / 2
             if mpmath.ncdf(mid) < p:
                 lo = mid

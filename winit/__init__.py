@@ -19,8 +19,8 @@ from ._sampling import (
     truncated_normal,
     uniform,
 )
-from .schemes import *  # noqa: F401,F403  (the scheme registry: init, schemes, he_normal, ...)
-from .schemes import __all__ as _scheme_names
+from ._schemes import *  # noqa: F401,F403  (the scheme registry: init, schemes, he_normal, ...)
+from ._schemes import __all__ as _scheme_names
 
 import os as _os
 

@@ -138,7 +138,7 @@ def _sample(dist, p0, p1, lower, upper, shape, seed, stream, name, dtype, out, o
         check_out(out)
     np_dtype, dtype_name = resolve_dtype(dtype, out)
     code = DTYPE_CODES[dtype_name]
-    offset = check_int(offset, "offset", 0, U64)
+    offset = check_int(offset, "offset", 0, U64 + 1)  # 2**64 only for an empty request
     threads = check_threads(threads, _num_threads)
 
     scalar = shape is None and out is None and region is None
@@ -167,7 +167,9 @@ def _sample(dist, p0, p1, lower, upper, shape, seed, stream, name, dtype, out, o
     direct = out is not None and out.flags.c_contiguous
     target = out if direct else np.empty(result_shape, dtype=np_dtype)
     flat = target if target.ndim == 1 else target.reshape(-1)
-    if rows is None:
+    if flat.size == 0:
+        pass
+    elif rows is None:
         _core.fill(flat, dist, code, seed, stream, p0, p1, lower, upper, offset, threads)
     else:
         _core.fill_rows(flat, dist, code, seed, stream, p0, p1, lower, upper, rows[0], rows[1], rows[2], threads)
@@ -236,7 +238,7 @@ def random_raw(size=None, *, seed, stream=0, name=None, offset=0, out=None, thre
     if name is not None and stream not in (None, 0):
         raise ValueError("give stream or name, not both")
     stream = _resolve_stream(None if name is not None else stream, name)
-    offset = check_int(offset, "offset", 0, U64)
+    offset = check_int(offset, "offset", 0, U64 + 1)  # 2**64 only for an empty request
     threads = check_threads(threads, _num_threads)
     if out is not None:
         check_out_raw(out)
@@ -250,8 +252,9 @@ def random_raw(size=None, *, seed, stream=0, name=None, offset=0, out=None, thre
         raise ValueError("offset + size must be <= 2**64; got offset=%d, size=%d" % (offset, n))
     direct = out is not None and out.flags.c_contiguous
     target = out if direct else np.empty(shape, dtype=np.uint32)
-    _core.fill(target.reshape(-1), _core.DIST_RAW, _core.DTYPE_U32, seed, stream, 0.0, 0.0, 0.0, 0.0,
-               offset, threads)
+    if n:
+        _core.fill(target.reshape(-1), _core.DIST_RAW, _core.DTYPE_U32, seed, stream, 0.0, 0.0, 0.0, 0.0,
+                   offset, threads)
     if out is not None:
         if not direct:
             out[...] = target

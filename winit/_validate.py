@@ -47,7 +47,7 @@ def check_int(value, argname, low=None, high=None):
 
 
 def _fmt_bound(b):
-    return "2**64" if b == U64 else ("2**32" if b == 2**32 else str(b))
+    return {U64: "2**64", U64 + 1: "2**64 + 1", 2**32: "2**32"}.get(b, str(b))
 
 
 def check_seed(seed, argname="seed"):

@@ -26,7 +26,7 @@ or ``variance_scaling(..., distribution="truncated_normal")`` for those.
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -242,7 +242,6 @@ class _Scheme:
     mode: str = None           # variance family: default fan mode
     scale: object = None       # variance family: key of _SCALE or a number
     doc: str = ""
-    fan_kw: bool = field(default=False)
 
 
 def _d_normal(std):
