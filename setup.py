@@ -20,10 +20,12 @@ SOURCES = [
 ]
 
 if sys.platform == "win32":
-    compile_args, link_args = ["/O2", "/fp:precise"], []
+    compile_args, link_args, libraries = ["/O2", "/fp:precise"], [], []
 else:
     compile_args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread"]
     link_args = ["-pthread"]
+    # Scalar code compiled without -mfma calls fma()/fmaf() from libm (exact either way).
+    libraries = ["m"]
 
 extensions = [
     Extension(
@@ -33,6 +35,7 @@ extensions = [
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=compile_args,
         extra_link_args=link_args,
+        libraries=libraries,
         depends=["src/winit_philox.h", "src/winit_math.h", "src/winit_kernels.h",
                  "src/winit_fill.h", "src/winit_pool.h", "src/winit_fill.pxd"],
     )

@@ -28,9 +28,13 @@
  * integer arithmetic; a = remainder * (pi/2 2^-22) lies in [-pi/4, pi/4].
  * float64 does the same with k of 53 bits (2^51 per quadrant).
  *
- * Accuracy (measured by /tmp/h1 harnesses, see tests/test_simd_identity.py):
- * float32 normal within 4e-6 max(1,|z|) of the float64 formula for every u1
- * and every u2; float64 within 1e-12 max(1,|z|).
+ * Accuracy, measured against long double / the float64 formula: float32
+ * normal, all 2^24 u1: r relative error <= 9.8e-8; all 2^24 u2: |cos|,|sin|
+ * error <= 1.07e-7 (so |dz| <= 1.6e-7 |z| + 6.2e-7, tolerance 4e-6 max(1,|z|));
+ * float64 normal <= 4.6e-4 of its tolerance (1e-12 max(1,|z|)).  Truncated
+ * normal: float32 <= 0.10 of tolerance on all 2^24 words, float64 <= 0.0014,
+ * for bounds from [-1e-6, 1e-6] to [37, 37.5].  Phi in setup: relative error
+ * <= 1.3e-15 on [-37.5, 0].
  */
 #ifndef WINIT_MATH_H
 #define WINIT_MATH_H

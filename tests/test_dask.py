@@ -33,8 +33,20 @@ def test_chunked_equals_eager(lazy, eager, chunks):
 
 @pytest.mark.parametrize("dtype", ["float64", "float16", "bfloat16"])
 def test_dtypes_and_processes_scheduler(dtype):
-    got = wd.normal((30, 40), seed=2, dtype=dtype, chunks=(16, 16))
-    same_bits(got.compute(scheduler="processes"), winit.normal((30, 40), seed=2, dtype=dtype))
+    # Forked workers (after this process has run winit's thread pool) compute
+    # the same bits: the pool is rebuilt in the child.  fork, not spawn, so the
+    # workers use the winit this process imported (run from a source checkout,
+    # a spawned worker would import the uncompiled tree).
+    winit.normal(10**6, seed=0, threads=2)
+    got = wd.normal((30, 40), seed=2, dtype=dtype, chunks=(16, 16), threads=2)
+    old = winit._core._get_parallel_threshold()
+    winit._core._set_parallel_threshold(32)  # so the children's chunks use the pool too
+    try:
+        with dask.config.set({"multiprocessing.context": "fork"}):
+            computed = got.compute(scheduler="processes")
+    finally:
+        winit._core._set_parallel_threshold(old)
+    same_bits(computed, winit.normal((30, 40), seed=2, dtype=dtype))
 
 
 def test_scheme_init_equals_eager():
