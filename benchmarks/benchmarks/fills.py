@@ -1,0 +1,44 @@
+"""In-place fills into pre-faulted buffers: winit against numpy (PCG64) and torch.
+
+Read a row of winit against the numpy/torch rows with the same dist, dtype and size at
+threads=1: the peers run on one thread only (numpy has no thread count; torch's CPU
+normal_/uniform_ use one thread whatever torch.set_num_threads says), so their threads='all'
+combinations are skipped rather than measured twice.  numpy has no truncated normal: its
+"truncated" row is standard_normal; torch's is torch.nn.init.trunc_normal_(a=-2, b=2), run
+at 1M only (at 64M one call takes 10-30 s on a 2-core VM: its 1M rows tell the same story).
+"""
+from ._common import SIZES, all_threads, buffer, numpy_fill, skip, torch_fill, warm_up, winit_fill
+
+
+class Fill:
+    params = [
+        ["winit", "numpy", "torch"],
+        ["normal", "uniform", "truncated"],
+        ["float32", "float64", "bfloat16"],
+        ["1", "all"],
+        ["1M", "64M"],
+    ]
+    param_names = ["peer", "dist", "dtype", "threads", "size"]
+    # asv re-runs setup before every sample and then times one call: up to 25 samples (the
+    # 1M calls take milliseconds), stopping after 2 s (a 64M call takes 0.05-3 s: 1-2 samples).
+    repeat = (1, 25, 2.0)
+    warmup_time = 0.0  # setup warms up (once per process, see _common.warm_up)
+    timeout = 600
+
+    def setup(self, peer, dist, dtype, threads, size):
+        if peer == "winit":
+            make = winit_fill(dist, all_threads() if threads == "all" else int(threads))
+        elif threads != "1":
+            skip("%s runs on one thread: read its threads=1 row" % peer)
+        elif peer == "numpy":
+            make = numpy_fill(dist, dtype)
+        elif dist == "truncated" and size != "1M":
+            skip("torch trunc_normal_ runs at 1M only (a 64M call takes 10-30 s)")
+        else:
+            make = torch_fill(dist)
+        a = buffer(dtype, SIZES[size])
+        self.call = make(a)
+        warm_up((peer, dist, dtype, threads, size), make, a)
+
+    def time_fill(self, peer, dist, dtype, threads, size):
+        self.call()

@@ -1,0 +1,114 @@
+"""`winit bench` runs and reports well-formed results.  No timing thresholds: speed is
+measured by the command itself, on a quiet machine, not asserted here."""
+import json
+import math
+
+import pytest
+
+import winit.bench as bench
+
+try:
+    import ml_dtypes  # noqa: F401
+    HAVE_BF16 = True
+except ImportError:  # pragma: no cover
+    HAVE_BF16 = False
+
+try:
+    import torch  # noqa: F401
+    HAVE_TORCH = True
+except ImportError:  # pragma: no cover
+    HAVE_TORCH = False
+
+
+def _positive(x):
+    return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
+
+
+def _run_json(capsys, argv):
+    assert bench.main(argv) == 0
+    out = capsys.readouterr().out
+    return json.loads(out)
+
+
+def test_quick_json_default_cases(capsys):
+    res = _run_json(capsys, ["--quick", "--json"])
+    all_n = res["machine"]["threads_all"]
+    assert all_n >= 1 and res["config"]["quick"] is True
+
+    want = {(d, t, all_n if th == "all" else 1) for d, t, th in bench.GOAL_CASES
+            if t != "bfloat16" or HAVE_BF16}
+    got = {(c["dist"], c["dtype"], c["threads"]) for c in res["cases"]}
+    assert got == want
+    for c in res["cases"]:
+        assert c["size"] == bench.MI
+        for key in ("winit_seconds", "winit_msamples_s", "winit_gb_s"):
+            assert _positive(c[key]), (key, c)
+        if c["dtype"] in ("float32", "float64"):
+            assert _positive(c["numpy_msamples_s"]) and _positive(c["ratio_numpy"])
+        else:
+            assert c["numpy_msamples_s"] is None and c["ratio_numpy"] is None
+        if HAVE_TORCH:
+            assert _positive(c["torch_msamples_s"]) and _positive(c["ratio_torch"])
+        # the ratio is the throughput ratio
+        if c["ratio_numpy"] is not None:
+            assert c["ratio_numpy"] == pytest.approx(c["winit_msamples_s"] / c["numpy_msamples_s"])
+
+    assert _positive(res["fill"]["gb_s"]) and _positive(res["fill"]["msamples_s"])
+
+    goal_ids = [g["id"] for g in res["goals"]]
+    expected = [g[0] for g in bench.GOALS
+                if (HAVE_BF16 or g[0] != "bf16_vs_f32_normal")]
+    assert goal_ids == expected
+    for g in res["goals"]:
+        assert _positive(g["winit"]) and _positive(g["peer_value"]) and _positive(g["ratio"]), g
+        assert _positive(g["goal"]) and g["met"] == (g["ratio"] >= g["goal"])
+
+    calls = {c["id"]: c for c in res["calls"]}
+    assert set(calls) == {"he_normal", "small_normal"}
+    for c in calls.values():
+        assert _positive(c["numpy"]["seconds"])
+        assert c["winit"] is None or _positive(c["winit"]["seconds"])
+        if HAVE_TORCH:
+            assert _positive(c["torch"]["seconds"])
+    assert calls["small_normal"]["shape"] == [bench.SMALL_N]
+    assert _positive(res["elapsed_s"])
+    assert res["machine"]["numpy"] and res["machine"]["winit"]
+
+
+def test_selection_and_plain_table(capsys):
+    argv = ["--quick", "--plain", "--no-torch", "--sizes", "4K,8K", "--threads", "1",
+            "--dists", "uniform,truncated", "--dtypes", "float32"]
+    assert bench.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Fills" in out and "Goals" in out and "Calls" in out
+    assert "uniform float32 4K 1 thread" in out and "truncated float32 8K 1 thread" in out
+    assert "torch" not in out.split("Fills", 1)[1].split("\n")[1]  # no torch columns
+
+    res = _run_json(capsys, argv[:1] + ["--json"] + argv[2:])
+    assert len(res["cases"]) == 4 and res["config"]["torch"] is False
+    assert all(c["torch_msamples_s"] is None for c in res["cases"])
+    # goals computable from these cases, at the largest size measured
+    assert [g["id"] for g in res["goals"]] == ["uniform_f32_1t_numpy", "truncated_f32_1t_numpy"]
+    assert all(g["size"] == 8192 for g in res["goals"])
+
+
+def test_threads_all_dedup(capsys):
+    res = _run_json(capsys, ["--quick", "--json", "--no-torch", "--sizes", "2K",
+                             "--dists", "normal", "--dtypes", "float32", "--threads", "1,all,1"])
+    n = res["machine"]["threads_all"]
+    assert sorted(c["threads"] for c in res["cases"]) == sorted({1, n})
+
+
+def test_bad_arguments():
+    assert bench.main(["--dists", "gamma"]) == 2
+    assert bench.main(["--sizes", "12X"]) == 2
+    assert bench.main(["--threads", "0"]) == 2
+    assert bench.main(["--repeat", "0"]) == 2
+    assert bench.main(["--help"]) == 0
+
+
+def test_parse_size():
+    assert bench.parse_size("64M") == 64 << 20
+    assert bench.parse_size("1k") == 1024
+    assert bench.parse_size("1000") == 1000
+    assert bench.size_label(64 << 20) == "64M" and bench.size_label(1000) == "1000"

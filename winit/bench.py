@@ -1,0 +1,775 @@
+"""`winit bench`: fill speed against numpy (and torch) measured side by side in one run.
+
+    winit bench [--sizes 1M,64M] [--threads 1,all] [--dists normal,uniform,truncated]
+                [--dtypes float32,float64,bfloat16] [--repeat N] [--quick] [--json] [--plain]
+
+Without selection options it measures exactly the cases of the speed goals (issue 3, 64M
+elements) and prints two tables: the fills (winit Msamples/s, GB/s written, numpy and torch
+Msamples/s and the ratio winit/peer) and the goals (ratio, goal, met).  Given any of
+--sizes/--threads/--dists/--dtypes it measures their cross product instead (the options not
+given take their full lists: 64M, 1 and all, every distribution, float32/float64/bfloat16).
+
+How it times: every fill writes into a buffer made by ``np.ones`` (pre-faulted: a first touch
+costs ~10x the write on the machines this was made on), one warm-up call, then up to
+``--repeat`` timed calls back to back (so a second core is awake for threads=all) with
+``time.perf_counter``, and the median.  Calls slower than ~0.5 s take fewer samples (each
+measurement stops after about 1.5 s) so that the default run stays under a minute.  numpy
+(PCG64) and torch are single-threaded peers (torch is set to one thread; its CPU ``normal_``
+uses one anyway), measured once per distribution/dtype/size and shown on both thread rows.
+numpy has no truncated normal: its ``standard_normal`` stands in; torch's peer there is
+``torch.nn.init.trunc_normal_``, on at most 4M elements (it runs at ~10 Ms/s: a 64M call
+takes 7-30 s).  Allocating calls (``he_normal`` 4096x4096) and small calls
+(1,000 elements) are reported apart, in time per call.
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+
+import numpy as np
+
+__all__ = ["main", "run"]
+
+MI = 1 << 20
+ALL_DISTS = ("normal", "uniform", "truncated")
+ALL_DTYPES = ("float32", "float64", "bfloat16")
+KNOWN_DTYPES = ("float32", "float64", "float16", "bfloat16")
+ITEMSIZE = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
+WINIT_FN = {"normal": "normal", "uniform": "uniform", "truncated": "truncated_normal"}
+
+GOAL_SIZE = 64 * MI
+# The goal cases of issue 3: (dist, dtype, threads) with threads "1" or "all".
+GOAL_CASES = (
+    ("normal", "float32", "1"), ("normal", "float32", "all"),
+    ("uniform", "float32", "1"), ("uniform", "float32", "all"),
+    ("normal", "float64", "1"), ("uniform", "float64", "1"),
+    ("truncated", "float32", "1"), ("normal", "bfloat16", "1"),
+)
+# (id, text, winit case, peer kind, peer case, goal ratio); peer kind: numpy, torch, winit, fill
+GOALS = (
+    ("normal_f32_1t_numpy", "normal f32, 1 thread vs numpy normal f32",
+     ("normal", "float32", "1"), "numpy", ("normal", "float32"), 6.0),
+    ("normal_f32_all_numpy", "normal f32, all cores vs numpy normal f32",
+     ("normal", "float32", "all"), "numpy", ("normal", "float32"), 10.0),
+    ("normal_f32_1t_torch", "normal f32, 1 thread vs torch normal_ f32",
+     ("normal", "float32", "1"), "torch", ("normal", "float32"), 2.5),
+    ("uniform_f32_1t_numpy", "uniform f32, 1 thread vs numpy random f32",
+     ("uniform", "float32", "1"), "numpy", ("uniform", "float32"), 3.0),
+    ("uniform_f32_all_numpy", "uniform f32, all cores vs numpy random f32",
+     ("uniform", "float32", "all"), "numpy", ("uniform", "float32"), 5.0),
+    ("normal_f64_1t_numpy", "normal f64, 1 thread vs numpy normal f64",
+     ("normal", "float64", "1"), "numpy", ("normal", "float64"), 3.0),
+    ("uniform_f64_1t_numpy", "uniform f64, 1 thread vs numpy random f64",
+     ("uniform", "float64", "1"), "numpy", ("uniform", "float64"), 2.0),
+    ("truncated_f32_1t_numpy", "truncated f32, 1 thread vs numpy normal f32",
+     ("truncated", "float32", "1"), "numpy", ("normal", "float32"), 4.0),
+    ("bf16_vs_f32_normal", "normal bf16 vs normal f32 (winit), 1 thread",
+     ("normal", "bfloat16", "1"), "winit", ("normal", "float32", "1"), 1.0),
+    ("uniform_f32_all_fill", "uniform f32, all cores vs ndarray.fill, GB/s",
+     ("uniform", "float32", "all"), "fill", None, 0.5),
+)
+
+TEXT_COLUMNS = ("peer", "goal")
+TORCH_TRUNC_MAX = 4 * MI  # torch's trunc_normal_ is measured on at most this many elements
+HE_SHAPE = (4096, 4096)
+SMALL_N = 1000
+
+
+# --------------------------------------------------------------- arguments
+def parse_size(text):
+    """'64M' -> 64 * 2**20 (K, M, G are powers of two), '1000' -> 1000."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)i?\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError("size %r: give an integer, optionally with K, M or G (powers of 2)" % text)
+    n = int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
+    if n < 1:
+        raise argparse.ArgumentTypeError("size %r must be at least 1" % text)
+    return n
+
+
+def size_label(n):
+    for shift, suffix in ((30, "G"), (20, "M"), (10, "K")):
+        if n >= (1 << shift) and n % (1 << shift) == 0:
+            return "%d%s" % (n >> shift, suffix)
+    return str(n)
+
+
+def _csv(valid=None, what="value"):
+    def parse(text):
+        items = [x.strip() for x in text.split(",") if x.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError("empty list")
+        if valid is not None:
+            for x in items:
+                if x not in valid:
+                    raise argparse.ArgumentTypeError("unknown %s %r; valid: %s" % (what, x, ", ".join(valid)))
+        return list(dict.fromkeys(items))
+    return parse
+
+
+def _sizes(text):
+    return list(dict.fromkeys(parse_size(x) for x in text.split(",") if x.strip()))
+
+
+def _threads(text):
+    out = []
+    for x in _csv()(text):
+        if x != "all" and not (x.isdigit() and int(x) >= 1):
+            raise argparse.ArgumentTypeError("threads %r: give 'all' or a positive integer" % x)
+        out.append(x)
+    return out
+
+
+def build_parser():
+    p = argparse.ArgumentParser(
+        prog="winit bench",
+        description="Fill speed of winit against numpy (PCG64) and torch, side by side in one run. "
+                    "Without selection options: the cases of the speed goals at 64M elements.")
+    p.add_argument("--sizes", type=_sizes, help="element counts, e.g. 1M,64M (K/M/G = 2**10/2**20/2**30)")
+    p.add_argument("--threads", type=_threads, help="thread counts for winit, e.g. 1,all")
+    p.add_argument("--dists", type=_csv(ALL_DISTS, "distribution"), help="normal,uniform,truncated")
+    p.add_argument("--dtypes", type=_csv(KNOWN_DTYPES, "dtype"), help="float32,float64,bfloat16 (float16 too)")
+    p.add_argument("--repeat", type=int, default=None, help="timed calls per measurement (median; default 5)")
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: 1M elements, 2 timed calls, he_normal 1024x1024 (seconds, not for the note)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON on stdout (no table)")
+    p.add_argument("--plain", action="store_true", help="plain-text tables even when rich is installed")
+    p.add_argument("--no-torch", action="store_true", help="leave torch out even when it is installed")
+    return p
+
+
+# --------------------------------------------------------------- environment
+def _torch(disabled=False):
+    if disabled:
+        return None
+    try:
+        import torch
+    except Exception:  # pragma: no cover - torch absent or broken
+        return None
+    torch.set_num_threads(1)
+    return torch
+
+
+def _ml_dtypes():
+    try:
+        import ml_dtypes
+        return ml_dtypes
+    except ImportError:  # pragma: no cover
+        return None
+
+
+def _all_threads():
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:  # pragma: no cover
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return [x for x in ("avx2", "fma", "avx512f") if x in flags]
+    except OSError:  # pragma: no cover
+        pass
+    return []
+
+
+def machine_info(torch):
+    import winit
+
+    core = getattr(winit, "_core", None)
+    isa = None
+    if core is not None and hasattr(core, "_get_isa"):
+        try:
+            isa = core._get_isa()
+        except Exception:  # pragma: no cover
+            isa = None
+    return {
+        "cpu": _cpu_model(),
+        "cpu_flags": _cpu_flags(),
+        "cores": os.cpu_count(),
+        "threads_all": _all_threads(),
+        "isa": isa,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "winit": getattr(winit, "__version__", "?"),
+        "numpy": np.__version__,
+        "torch": torch.__version__ if torch is not None else None,
+        "torch_threads": torch.get_num_threads() if torch is not None else None,
+    }
+
+
+# --------------------------------------------------------------- timing
+def measure(fn, repeat, budget, estimate=None):
+    """Median seconds of ``fn()``: a warm-up, then up to ``repeat`` timed samples back to back,
+    stopping once the samples add up to ``budget`` seconds (at least one sample).  A call
+    faster than 10 ms is repeated inside each sample (the sample's mean is used).
+
+    ``estimate``: a cheap callable (the same call on a small slice) run first; when it
+    predicts a call longer than a second the full warm-up call is skipped."""
+    warm = True
+    if estimate is not None:
+        t0 = time.perf_counter()
+        scale = estimate()
+        if (time.perf_counter() - t0) * scale > 1.0:
+            warm = False
+    number = 1
+    if warm:
+        t0 = time.perf_counter()
+        fn()
+        first = time.perf_counter() - t0
+        if first < 0.01:
+            number = min(10000, max(1, int(math.ceil(0.01 / max(first, 1e-7)))))
+    samples = []
+    spent = 0.0
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        dt = time.perf_counter() - t0
+        samples.append(dt / number)
+        spent += dt
+        if spent >= budget:
+            break
+    return statistics.median(samples), len(samples) * number
+
+
+class Progress:
+    """rich progress on stderr when it is a terminal and rich is installed; else a simple line."""
+
+    def __init__(self, total, use_rich):
+        self.total, self.done = total, 0
+        self.tty = sys.stderr.isatty()
+        self._rich = None
+        if use_rich and self.tty:
+            try:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress as RP, TextColumn, TimeElapsedColumn
+
+                self._rich = RP(TextColumn("[bold]winit bench[/]"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("{task.description}"),
+                                console=Console(stderr=True), transient=True)
+            except ImportError:  # pragma: no cover
+                self._rich = None
+
+    def __enter__(self):
+        if self._rich is not None:
+            self._rich.__enter__()
+            self._task = self._rich.add_task("", total=self.total)
+        return self
+
+    def step(self, label):
+        if self._rich is not None:
+            self._rich.update(self._task, description=label)
+        elif self.tty:
+            sys.stderr.write("\r\x1b[Kwinit bench [%d/%d] %s" % (self.done + 1, self.total, label))
+            sys.stderr.flush()
+        else:
+            sys.stderr.write("winit bench [%d/%d] %s\n" % (self.done + 1, self.total, label))
+            sys.stderr.flush()
+
+    def advance(self):
+        self.done += 1
+        if self._rich is not None:
+            self._rich.advance(self._task)
+
+    def __exit__(self, *exc):
+        if self._rich is not None:
+            self._rich.__exit__(*exc)
+        elif self.tty:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+        return False
+
+
+# --------------------------------------------------------------- the peers
+def _view(buf, dtype, n, mld):
+    if dtype == "bfloat16":
+        return buf.view(mld.bfloat16)[:n]
+    return buf.view(np.dtype(dtype))[:n]
+
+
+def _numpy_fill(rng, dist, dtype, a):
+    """numpy PCG64 filling ``a`` in place, or None when numpy has no such fill."""
+    if dtype not in ("float32", "float64"):
+        return None
+    dt = np.dtype(dtype)
+    if dist == "uniform":
+        return lambda: rng.random(out=a, dtype=dt), "random"
+    return lambda: rng.standard_normal(out=a, dtype=dt), "standard_normal"  # truncated: normal stands in
+
+
+def _torch_fill(torch, dist, dtype, buf, n):
+    if dtype == "bfloat16":
+        t = torch.from_numpy(buf.view(np.int16)[:n]).view(torch.bfloat16)
+    else:
+        t = torch.from_numpy(buf.view(np.dtype(dtype))[:n])
+    if dist == "normal":
+        return lambda: t.normal_(), "normal_"
+    if dist == "uniform":
+        return lambda: t.uniform_(), "uniform_"
+    init = torch.nn.init.trunc_normal_
+    return lambda: init(t, 0.0, 1.0, -2.0, 2.0), "nn.init.trunc_normal_"
+
+
+def _he_normal_call(winit, shape):
+    if hasattr(winit, "he_normal"):
+        return lambda: winit.he_normal(shape, seed=0)
+    if hasattr(winit, "init"):
+        return lambda: winit.init("he_normal", shape, seed=0)
+    return None
+
+
+# --------------------------------------------------------------- the run
+def _resolve_threads(label, all_n):
+    return all_n if label == "all" else int(label)
+
+
+def plan_cases(args, all_n, has_bf16):
+    """[(dist, dtype, threads_label, size)], deduplicated on the resolved thread count."""
+    custom = any(v is not None for v in (args.sizes, args.threads, args.dists, args.dtypes))
+    default_size = MI if args.quick else GOAL_SIZE
+    if custom:
+        sizes = args.sizes or [default_size]
+        threads = args.threads or ["1", "all"]
+        dists = args.dists or list(ALL_DISTS)
+        dtypes = args.dtypes or list(ALL_DTYPES)
+        combos = [(d, t, th, s) for s in sizes for t in dtypes for d in dists for th in threads]
+    else:
+        combos = [(d, t, th, default_size) for (d, t, th) in GOAL_CASES]
+    out, seen = [], set()
+    for d, t, th, s in combos:
+        if t == "bfloat16" and not has_bf16:
+            continue
+        key = (d, t, _resolve_threads(th, all_n), s)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((d, t, th, s))
+    return out
+
+
+def run(args, progress_rich=True):
+    """Measure everything ``args`` (from build_parser) asks for; return the results dict."""
+    import winit
+
+    started = time.perf_counter()
+    torch = _torch(args.no_torch)
+    mld = _ml_dtypes()
+    all_n = _all_threads()
+    repeat = args.repeat if args.repeat is not None else (2 if args.quick else 5)
+    budget = 0.2 if args.quick else 1.5
+    cases = plan_cases(args, all_n, mld is not None)
+    he_shape = (1024, 1024) if args.quick else HE_SHAPE
+
+    max_n = max((s for _, _, _, s in cases), default=MI)
+    max_bytes = max((ITEMSIZE[t] for _, t, _, _ in cases), default=4)
+    # One pre-faulted buffer (np.ones touches every page) that every fill of every dtype views.
+    buf = np.ones((max_n * max_bytes + 7) // 8, dtype=np.float64)
+    rng = np.random.default_rng(12345)
+
+    # The work, as (label, thunk) tasks run under one progress bar.
+    tasks = []
+    winit_res, numpy_res, torch_res = {}, {}, {}
+
+    def est_for(fn_of_view, dtype, n):
+        """A call on a 1/64 slice and the factor to the full size (warm-up policy)."""
+        if n < 64 * 1024:
+            return None
+        m = n // 64
+        small = fn_of_view(m)
+        return lambda: (small(), n / m)[1]
+
+    for (d, t, th, s) in cases:
+        nthreads = _resolve_threads(th, all_n)
+        f = getattr(winit, WINIT_FN[d])
+
+        def winit_task(d=d, t=t, th=th, s=s, nthreads=nthreads, f=f):
+            a = _view(buf, t, s, mld)
+            fn = lambda: f(out=a, seed=0, threads=nthreads)
+            est = est_for(lambda m: (lambda b=_view(buf, t, m, mld): f(out=b, seed=0, threads=nthreads)), t, s)
+            sec, calls = measure(fn, repeat, budget, est)
+            winit_res[(d, t, nthreads, s)] = (sec, calls)
+
+        tasks.append(("winit %s %s %s threads=%s" % (d, t, size_label(s), nthreads), winit_task))
+
+        pkey = ("normal" if d == "truncated" else d, t, s)
+        if pkey not in numpy_res and t in ("float32", "float64"):
+            numpy_res[pkey] = None
+
+            def numpy_task(pkey=pkey):
+                pd, pt, ps = pkey
+                fn, what = _numpy_fill(rng, pd, pt, _view(buf, pt, ps, mld))
+                est = est_for(lambda m: _numpy_fill(rng, pd, pt, _view(buf, pt, m, mld))[0], pt, ps)
+                sec, calls = measure(fn, repeat, budget, est)
+                numpy_res[pkey] = (sec, calls, what)
+
+            tasks.append(("numpy %s %s %s" % (pkey[0], t, size_label(s)), numpy_task))
+
+        tkey = (d, t, s)
+        if torch is not None and tkey not in torch_res:
+            torch_res[tkey] = None
+
+            def torch_task(tkey=tkey):
+                td, tt, ts = tkey
+                if td == "truncated":  # ~10 Ms/s: a 64M call would take 7-30 s
+                    ts = min(ts, TORCH_TRUNC_MAX)
+                fn, what = _torch_fill(torch, td, tt, buf, ts)
+                est = est_for(lambda m: _torch_fill(torch, td, tt, buf, m)[0], tt, ts)
+                sec, calls = measure(fn, repeat, budget, est)
+                torch_res[tkey] = (sec, calls, what, ts)
+
+            tasks.append(("torch %s %s %s" % (d, t, size_label(s)), torch_task))
+
+    # ndarray.fill: the bandwidth reference, float32 at the largest size measured.
+    fill_n = max_n
+    fill_res = {}
+
+    def fill_task():
+        a = buf.view(np.float32)[:fill_n]
+        vals = [0.5, 1.5]
+
+        def fn():
+            vals.reverse()
+            a.fill(vals[0])
+        sec, calls = measure(fn, repeat, budget)
+        fill_res.update(seconds=sec, calls=calls)
+
+    tasks.append(("ndarray.fill float32 %s" % size_label(fill_n), fill_task))
+
+    # Allocating and small calls: seconds per call, each peer.
+    calls_res = []
+    he_std = math.sqrt(2.0 / he_shape[1])
+    he_calls = {"winit": _he_normal_call(winit, he_shape),
+                "numpy": lambda: rng.standard_normal(he_shape, dtype=np.float32) * he_std}
+    if torch is not None:
+        he_calls["torch"] = lambda: torch.nn.init.kaiming_normal_(torch.empty(*he_shape))
+    small_calls = {"winit": lambda: winit.normal(SMALL_N, seed=0),
+                   "numpy": lambda: rng.standard_normal(SMALL_N, dtype=np.float32)}
+    if torch is not None:
+        small_calls["torch"] = lambda: torch.empty(SMALL_N).normal_()
+    call_specs = [
+        ("he_normal %dx%d float32 (allocating)" % he_shape, "he_normal", list(he_shape), he_calls,
+         {"winit": "winit.he_normal(shape, seed=0)",
+          "numpy": "rng.standard_normal(shape, dtype=float32) * std",
+          "torch": "nn.init.kaiming_normal_(torch.empty(shape))"}),
+        ("normal %d float32 (allocating, small)" % SMALL_N, "small_normal", [SMALL_N], small_calls,
+         {"winit": "winit.normal(1000, seed=0)", "numpy": "rng.standard_normal(1000, dtype=float32)",
+          "torch": "torch.empty(1000).normal_()"}),
+    ]
+    for label, cid, shape, fns, whats in call_specs:
+        entry = {"id": cid, "case": label, "shape": shape}
+        calls_res.append(entry)
+        for peer, fn in fns.items():
+            if fn is None:
+                entry[peer] = None
+                continue
+
+            def call_task(entry=entry, peer=peer, fn=fn, what=whats[peer]):
+                sec, n = measure(fn, repeat, budget / 2)
+                entry[peer] = {"seconds": sec, "calls": n, "what": what}
+
+            tasks.append(("%s %s" % (peer, label), call_task))
+
+    task_seconds = {}
+    with Progress(len(tasks), progress_rich) as prog:
+        for label, task in tasks:
+            prog.step(label)
+            t0 = time.perf_counter()
+            task()
+            task_seconds[label] = time.perf_counter() - t0
+            prog.advance()
+
+    # ------------------------------------------------ assemble
+    def msps(n, sec):
+        return n / sec / 1e6
+
+    case_rows = []
+    by_case = {}
+    for (d, t, th, s) in cases:
+        nthreads = _resolve_threads(th, all_n)
+        sec, calls = winit_res[(d, t, nthreads, s)]
+        row = {
+            "dist": d, "dtype": t, "threads": nthreads, "threads_label": th, "size": s,
+            "size_label": size_label(s), "bytes": s * ITEMSIZE[t],
+            "winit_seconds": sec, "winit_msamples_s": msps(s, sec),
+            "winit_gb_s": s * ITEMSIZE[t] / sec / 1e9, "winit_calls": calls,
+            "numpy_peer": None, "numpy_msamples_s": None, "ratio_numpy": None,
+            "torch_peer": None, "torch_size": None, "torch_msamples_s": None, "ratio_torch": None,
+        }
+        npr = numpy_res.get(("normal" if d == "truncated" else d, t, s))
+        if npr:
+            row["numpy_peer"] = "%s %s" % (npr[2], t)
+            row["numpy_msamples_s"] = msps(s, npr[0])
+            row["ratio_numpy"] = row["winit_msamples_s"] / row["numpy_msamples_s"]
+        tr = torch_res.get((d, t, s))
+        if tr:
+            row["torch_peer"] = "%s %s" % (tr[2], t) + ("" if tr[3] == s else " (at %s)" % size_label(tr[3]))
+            row["torch_size"] = tr[3]
+            row["torch_msamples_s"] = msps(tr[3], tr[0])
+            row["ratio_torch"] = row["winit_msamples_s"] / row["torch_msamples_s"]
+        case_rows.append(row)
+        by_case[(d, t, nthreads, s)] = row
+
+    fill = {"dtype": "float32", "size": fill_n, "size_label": size_label(fill_n), "seconds": fill_res["seconds"],
+            "calls": fill_res["calls"], "gb_s": fill_n * 4 / fill_res["seconds"] / 1e9,
+            "msamples_s": msps(fill_n, fill_res["seconds"])}
+
+    for entry in calls_res:
+        w = entry.get("winit")
+        for peer in ("numpy", "torch"):
+            p = entry.get(peer)
+            entry["ratio_" + peer] = (p["seconds"] / w["seconds"]) if (p and w) else None
+
+    goals = evaluate_goals(by_case, fill, all_n)
+    return {
+        "machine": machine_info(torch),
+        "config": {"quick": bool(args.quick), "repeat": repeat, "budget_s": budget,
+                   "sizes": sorted({s for _, _, _, s in cases}),
+                   "threads_all": all_n, "torch": torch is not None},
+        "cases": case_rows,
+        "fill": fill,
+        "calls": calls_res,
+        "goals": goals,
+        "task_seconds": task_seconds,
+        "elapsed_s": time.perf_counter() - started,
+    }
+
+
+def evaluate_goals(by_case, fill, all_n):
+    """The goal rows computable from the measured cases, at 64M if measured, else the largest size."""
+    sizes = sorted({k[3] for k in by_case})
+    if not sizes:
+        return []
+    size = GOAL_SIZE if GOAL_SIZE in sizes else sizes[-1]
+    out = []
+    for gid, text, wcase, kind, pcase, goal in GOALS:
+        d, t, th = wcase
+        row = by_case.get((d, t, _resolve_threads(th, all_n), size))
+        if row is None:
+            continue
+        if kind == "numpy":  # the row's own numpy peer (its normal for truncated)
+            peer_label = "numpy " + ("standard_normal " if pcase[0] == "normal" else "random ") + pcase[1]
+            peer_val = row["numpy_msamples_s"]
+            value = row["winit_msamples_s"]
+            unit = "Ms/s"
+        elif kind == "torch":
+            peer_label = "torch normal_ " + pcase[1]
+            peer_val = row["torch_msamples_s"]
+            value = row["winit_msamples_s"]
+            unit = "Ms/s"
+        elif kind == "winit":
+            prow = by_case.get((pcase[0], pcase[1], _resolve_threads(pcase[2], all_n), size))
+            peer_label = "winit %s %s" % (pcase[0], pcase[1])
+            peer_val = prow["winit_msamples_s"] if prow else None
+            value = row["winit_msamples_s"]
+            unit = "Ms/s"
+        else:  # fill bandwidth
+            peer_label = "ndarray.fill float32"
+            peer_val = fill["gb_s"] if fill["size"] == size else None
+            value = row["winit_gb_s"]
+            unit = "GB/s"
+        ratio = value / peer_val if peer_val else None
+        out.append({"id": gid, "case": text, "size": size, "size_label": size_label(size),
+                    "threads": row["threads"], "unit": unit, "winit": value, "peer": peer_label,
+                    "peer_value": peer_val, "ratio": ratio, "goal": goal,
+                    "met": (ratio >= goal) if ratio is not None else None})
+    return out
+
+
+# --------------------------------------------------------------- output
+def _f(x, fmt="%.0f"):
+    return "-" if x is None else fmt % x
+
+
+def _ratio(x):
+    return "-" if x is None else ("%.2fx" % x)
+
+
+def _goal_text(g):
+    return (">= %.0f%%" % (g["goal"] * 100)) if g["unit"] == "GB/s" else (">= %gx" % g["goal"])
+
+
+def _goal_ratio(g):
+    if g["ratio"] is None:
+        return "-"
+    return ("%.0f%%" % (g["ratio"] * 100)) if g["unit"] == "GB/s" else ("%.2fx" % g["ratio"])
+
+
+def _met(m):
+    return "-" if m is None else ("yes" if m else "NO")
+
+
+def _time_text(sec):
+    if sec is None:
+        return "-"
+    if sec >= 1:
+        return "%.2f s" % sec
+    if sec >= 1e-3:
+        return "%.1f ms" % (sec * 1e3)
+    return "%.1f us" % (sec * 1e6)
+
+
+def header_lines(res):
+    m = res["machine"]
+    lines = [
+        "winit bench: %s, %s cores (%d usable; threads=all means %d), flags: %s" % (
+            m["cpu"], m["cores"], m["threads_all"], m["threads_all"], " ".join(m["cpu_flags"]) or "-"),
+        "isa in use: %s; winit %s, numpy %s, torch %s%s; python %s" % (
+            m["isa"], m["winit"], m["numpy"], m["torch"] or "not installed",
+            " (1 thread)" if m["torch"] else "", m["python"]),
+        "fills into pre-faulted buffers; median of up to %d back-to-back calls after a warm-up"
+        % res["config"]["repeat"],
+        "Ms/s = 10^6 samples/s; GB/s = 10^9 bytes written/s; ratio = winit / peer (>1: winit faster)",
+    ]
+    if res["config"]["quick"]:
+        lines.append("--quick: small sizes and few calls, a smoke run: not figures to quote")
+    return lines
+
+
+def tables(res):
+    """[(title, columns, rows, footnotes)] for the fills, the goals and the per-call timings."""
+    has_torch = res["config"]["torch"]
+    cols = ["case", "winit Ms/s", "GB/s", "numpy Ms/s", "x numpy"]
+    if has_torch:
+        cols += ["torch Ms/s", "x torch"]
+    rows = []
+    for r in res["cases"]:
+        row = ["%s %s %s %s" % (r["dist"], r["dtype"], r["size_label"],
+                                "1 thread" if r["threads"] == 1 else "%d threads" % r["threads"]),
+               _f(r["winit_msamples_s"]), _f(r["winit_gb_s"], "%.2f"),
+               _f(r["numpy_msamples_s"]), _ratio(r["ratio_numpy"])]
+        if has_torch:
+            row += [_f(r["torch_msamples_s"]), _ratio(r["ratio_torch"])]
+        rows.append(row)
+    fill = res["fill"]
+    notes = ["numpy: PCG64 standard_normal/random(out=, dtype=), one thread; for truncated, its normal. "
+             "torch: normal_/uniform_/nn.init.trunc_normal_(a=-2, b=2) on one thread"
+             + (" (trunc_normal_ on at most %s elements: ~10 Ms/s)" % size_label(TORCH_TRUNC_MAX)
+                if any(r.get("torch_size") not in (None, r["size"]) for r in res["cases"]) else "") + ".",
+             "ndarray.fill float32 %s: %.2f GB/s (%.0f M float32/s), the write-bandwidth reference."
+             % (fill["size_label"], fill["gb_s"], fill["msamples_s"])]
+    out = [("Fills (out=, pre-faulted)", cols, rows, notes)]
+
+    if res["goals"]:
+        gcols = ["goal case", "winit", "peer", "peer value", "ratio", "goal", "met"]
+        grows = []
+        for g in res["goals"]:
+            grows.append([g["case"], "%s %s" % (_f(g["winit"], "%.1f" if g["unit"] == "GB/s" else "%.0f"), g["unit"]),
+                          g["peer"], "%s %s" % (_f(g["peer_value"], "%.1f" if g["unit"] == "GB/s" else "%.0f"), g["unit"]),
+                          _goal_ratio(g), _goal_text(g), _met(g["met"])])
+        size = res["goals"][0]["size_label"]
+        met = sum(1 for g in res["goals"] if g["met"])
+        gnotes = ["%d of %d goals met; goals are set at 64M elements%s." % (
+            met, len(res["goals"]), "" if res["goals"][0]["size"] == GOAL_SIZE else " (these ratios are at %s)" % size)]
+        out.append(("Goals (issue 3, %s elements)" % size, gcols, grows, gnotes))
+
+    ccols = ["call", "winit", "numpy", "x numpy"] + (["torch", "x torch"] if has_torch else [])
+    crows = []
+    for c in res["calls"]:
+        sec = lambda p: (c.get(p) or {}).get("seconds")
+        row = [c["case"], _time_text(sec("winit")), _time_text(sec("numpy")), _ratio(c["ratio_numpy"])]
+        if has_torch:
+            row += [_time_text(sec("torch")), _ratio(c["ratio_torch"])]
+        crows.append(row)
+    cnotes = ["time per call (lower is better); ratio = peer time / winit time (>1: winit faster).",
+              "he_normal peers: rng.standard_normal(shape, dtype=float32) * std; "
+              "torch.nn.init.kaiming_normal_(torch.empty(shape)). Small: rng.standard_normal(1000, dtype=float32); "
+              "torch.empty(1000).normal_()."]
+    out.append(("Calls", ccols, crows, cnotes))
+    return out
+
+
+def render_plain(res, stream):
+    w = stream.write
+    for line in header_lines(res):
+        w(line + "\n")
+    for title, cols, rows, notes in tables(res):
+        w("\n%s\n" % title)
+        widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)]
+        left = [i == 0 or c in TEXT_COLUMNS for i, c in enumerate(cols)]
+        fmt_row = lambda r: "  ".join((str(x).ljust(wd) if lf else str(x).rjust(wd))
+                                      for x, wd, lf in zip(r, widths, left)).rstrip()
+        w(fmt_row(cols) + "\n")
+        w("  ".join("-" * wd for wd in widths) + "\n")
+        for r in rows:
+            w(fmt_row(r) + "\n")
+        for n in notes:
+            w(n + "\n")
+    w("\n(%.0f s)\n" % res["elapsed_s"])
+
+
+def render_rich(res, stream):
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, width=None if stream.isatty() else 130)
+    for line in header_lines(res):
+        console.print(line, highlight=False, markup=False)
+    for title, cols, rows, notes in tables(res):
+        console.print()
+        t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", title_style="bold")
+        for i, c in enumerate(cols):
+            t.add_column(c, justify="left" if (i == 0 or c in TEXT_COLUMNS) else "right", no_wrap=(i != 0))
+        for r in rows:
+            cells = list(r)
+            if cols[-1] == "met":
+                cells[-1] = {"yes": "[green]yes[/]", "NO": "[bold red]NO[/]"}.get(cells[-1], cells[-1])
+            t.add_row(*cells)
+        console.print(t)
+        for n in notes:
+            console.print(n, highlight=False, markup=False, style="dim")
+    console.print("(%.0f s)" % res["elapsed_s"], style="dim")
+
+
+def main(argv=None):
+    """Entry point of `winit bench` (winit.cli) and `python -m winit.bench`; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help or a bad option
+        return int(e.code or 0)
+    if args.repeat is not None and args.repeat < 1:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("winit bench: --repeat must be at least 1\n")
+        return 2
+    try:
+        import rich  # noqa: F401
+        has_rich = not args.plain
+    except ImportError:
+        has_rich = False
+    res = run(args, progress_rich=has_rich)
+    if args.json:
+        json.dump(res, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif has_rich:
+        render_rich(res, sys.stdout)
+    else:
+        render_plain(res, sys.stdout)
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
