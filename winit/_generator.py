@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from . import _sampling
-from ._validate import U64, check_seed, check_shape, resolve_dtype
+from ._validate import U64, check_out, check_out_raw, check_seed, check_shape, resolve_dtype
 
 __all__ = ["Generator"]
 
@@ -64,7 +64,7 @@ class Generator:
 
     def _call(self, sampler, args, size, dtype, out):
         if out is not None:
-            _sampling.check_out(out)
+            check_out(out)
         if dtype is None and out is None:
             dtype = np.float64
         _, name = resolve_dtype(dtype, out)
@@ -95,7 +95,7 @@ class Generator:
     def random_raw(self, size=None, out=None):
         """Raw uint32 words (4 per block)."""
         if out is not None:
-            _sampling.check_out_raw(out)
+            check_out_raw(out)
         offset = self._claim(size, out, 4)
         return _sampling.random_raw(size, seed=self._seed, stream=self._stream, offset=offset, out=out)
 

@@ -20,6 +20,7 @@ from ._validate import (
     check_int,
     check_name,
     check_out,
+    check_out_raw,
     check_real,
     check_seed,
     check_shape,
@@ -40,8 +41,6 @@ __all__ = [
     "get_num_threads",
     "stream_of_name",
 ]
-
-check_out = check_out  # re-exported for _generator
 
 DTYPE_CODES = {
     "float32": _core.DTYPE_F32,
@@ -260,14 +259,6 @@ def random_raw(size=None, *, seed, stream=0, name=None, offset=0, out=None, thre
             out[...] = target
         return out
     return target[()] if size is None else target
-
-
-def check_out_raw(out):
-    if not isinstance(out, np.ndarray):
-        raise TypeError("out must be a numpy.ndarray; got %s" % type(out).__name__)
-    if out.dtype != np.uint32:
-        raise TypeError("out.dtype must be uint32 for raw words; got %s" % out.dtype)
-    check_out(out)
 
 
 def philox4x32(counter, key):

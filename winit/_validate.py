@@ -179,6 +179,15 @@ def check_out(out):
     return out
 
 
+def check_out_raw(out):
+    """out= of random_raw: a writable, native uint32 ndarray."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError("out must be a numpy.ndarray; got %s" % type(out).__name__)
+    if out.dtype != np.uint32:
+        raise TypeError("out.dtype must be uint32 for raw words; got %s" % out.dtype)
+    check_out(out)
+
+
 def region_rows(region, shape, offset):
     """Describe full[region] of a C-ordered tensor as rows of a strided fill.
 
