@@ -252,90 +252,35 @@ AVX2_INLINE __m256 v_logf(__m256 x, const __m256 *eoff)
 
 /* Box-Muller on words wa[h] (u1) and wb[h] (u2) of 8 blocks, two pairs h = 0, 1
  * computed step by step side by side (two independent dependency chains). */
-#define BM2(stmt) do { for (int h = 0; h < 2; h++) { stmt; } } while (0)
-AVX2_INLINE void v_boxmuller2_f32(const __m256i wa[2], const __m256i wb[2], __m256 zc[2], __m256 zs[2])
-{
-    __m256 u1[2], l[2], r[2], fe[2], m[2], f[2], z[2], y[2];
-    __m256i ix[2];
-    BM2(u1[h] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_srli_epi32(wa[h], 8), EPI(1))), PS(0x1p-24f)));
-    /* v_logf(u1, NULL), inlined for interleaving */
-    BM2(ix[h] = _mm256_add_epi32(_mm256_castps_si256(u1[h]), EPI(0x3f800000u - WINIT_SQRTHF_BITS)));
-    BM2(fe[h] = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(ix[h], 23), EPI(127))));
-    BM2(m[h] = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_and_si256(ix[h], EPI(0x007fffffu)), EPI(WINIT_SQRTHF_BITS))));
-    BM2(f[h] = _mm256_sub_ps(m[h], PS(1.0f)));
-    BM2(z[h] = _mm256_mul_ps(f[h], f[h]));
-    BM2(y[h] = _mm256_fmadd_ps(PS(WINIT_LOGF_P0), f[h], PS(WINIT_LOGF_P1)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P2)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P3)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P4)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P5)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P6)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P7)));
-    BM2(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P8)));
-    BM2(y[h] = _mm256_mul_ps(_mm256_mul_ps(y[h], f[h]), z[h]));
-    BM2(y[h] = _mm256_fmadd_ps(fe[h], PS(WINIT_LOGF_LN2LO), y[h]));
-    BM2(y[h] = _mm256_fmadd_ps(z[h], PS(-0.5f), y[h]));
-    BM2(l[h] = _mm256_fmadd_ps(fe[h], PS(WINIT_LOGF_LN2HI), _mm256_add_ps(f[h], y[h])));
-    BM2(r[h] = _mm256_sqrt_ps(_mm256_mul_ps(PS(-2.0f), l[h])));
-
-    __m256i k[2], q[2];
-    __m256 a[2], sp[2], sa[2], cp[2], ca[2];
-    /* k = wb >> 8, quadrant q = (k + 2^21) >> 22, remainder k - (q << 22), as in
-       winit_math.h, computed from wb directly: q[h] = wb + 2^29 holds q mod 4 in its
-       bits 31 (q bit 1) and 30 (q bit 0), which is all the signs and swap use
-       (q = 4 acts as q = 0); the remainder is the low 22 bits of k, sign-extended. */
-    BM2(q[h] = _mm256_add_epi32(wb[h], EPI(0x20000000u)));
-    BM2(k[h] = _mm256_srai_epi32(_mm256_slli_epi32(wb[h], 2), 10));
-    BM2(a[h] = _mm256_mul_ps(_mm256_cvtepi32_ps(k[h]), PS(WINIT_PIO2_2M22F)));
-    BM2(z[h] = _mm256_mul_ps(a[h], a[h]));
-    BM2(sp[h] = _mm256_fmadd_ps(PS(WINIT_SINF_P0), z[h], PS(WINIT_SINF_P1)));
-    BM2(cp[h] = _mm256_fmadd_ps(PS(WINIT_COSF_P0), z[h], PS(WINIT_COSF_P1)));
-    BM2(sp[h] = _mm256_fmadd_ps(sp[h], z[h], PS(WINIT_SINF_P2)));
-    BM2(cp[h] = _mm256_fmadd_ps(cp[h], z[h], PS(WINIT_COSF_P2)));
-    BM2(sp[h] = _mm256_mul_ps(sp[h], z[h]));
-    BM2(cp[h] = _mm256_mul_ps(cp[h], z[h]));
-    BM2(sa[h] = _mm256_fmadd_ps(sp[h], a[h], a[h]));
-    BM2(ca[h] = _mm256_fmadd_ps(cp[h], z[h], _mm256_fmadd_ps(z[h], PS(-0.5f), PS(1.0f))));
-    BM2({
-        __m256i swapi = _mm256_slli_epi32(q[h], 1); /* sign bit = q bit 0 */
-        __m256 swap = _mm256_castsi256_ps(swapi);
-        __m256 cc = _mm256_blendv_ps(ca[h], sa[h], swap);
-        __m256 ss = _mm256_blendv_ps(sa[h], ca[h], swap);
-        /* cos sign: bit 1 of q + 1 = (q bit 1) ^ (q bit 0); sin sign: q bit 1 */
-        __m256 negc = _mm256_castsi256_ps(_mm256_and_si256(_mm256_xor_si256(q[h], swapi), EPI(0x80000000u)));
-        __m256 negs = _mm256_castsi256_ps(_mm256_and_si256(q[h], EPI(0x80000000u)));
-        zc[h] = _mm256_mul_ps(r[h], _mm256_xor_ps(cc, negc));
-        zs[h] = _mm256_mul_ps(r[h], _mm256_xor_ps(ss, negs));
-    });
-}
-
-#define BM4(stmt) do { for (int h = 0; h < 4; h++) { stmt; } } while (0)
-AVX2_INLINE void v_boxmuller4_f32(const __m256i wa[4], const __m256i wb[4], __m256 zc[4], __m256 zs[4])
+/* Box-Muller on n (1..4, a compile-time constant after inlining) independent
+ * chains of 8 pairs: n = 4 keeps two 8-block groups in flight, n = 2 one. */
+#define BMC(stmt) do { for (int h = 0; h < n; h++) { stmt; } } while (0)
+AVX2_INLINE void v_boxmuller_f32(const int n, const __m256i wa[], const __m256i wb[], __m256 zc[], __m256 zs[])
 {
     __m256 u1[4], l[4], r[4], fe[4], m[4], f[4], z[4], y[4];
     __m256i ix[4];
     /* u1 = (k + 1) * 2^-24 is exact and normal: its bits are those of (float)(k + 1)
        minus 24 in the exponent, folded into the constant of v_logf's first step */
-    BM4(u1[h] = _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_srli_epi32(wa[h], 8), EPI(1))));
+    BMC(u1[h] = _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_srli_epi32(wa[h], 8), EPI(1))));
     /* v_logf(u1, NULL), inlined for interleaving */
-    BM4(ix[h] = _mm256_add_epi32(_mm256_castps_si256(u1[h]), EPI(0x3f800000u - WINIT_SQRTHF_BITS - (24u << 23))));
-    BM4(fe[h] = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(ix[h], 23), EPI(127))));
-    BM4(m[h] = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_and_si256(ix[h], EPI(0x007fffffu)), EPI(WINIT_SQRTHF_BITS))));
-    BM4(f[h] = _mm256_sub_ps(m[h], PS(1.0f)));
-    BM4(z[h] = _mm256_mul_ps(f[h], f[h]));
-    BM4(y[h] = _mm256_fmadd_ps(PS(WINIT_LOGF_P0), f[h], PS(WINIT_LOGF_P1)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P2)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P3)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P4)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P5)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P6)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P7)));
-    BM4(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P8)));
-    BM4(y[h] = _mm256_mul_ps(_mm256_mul_ps(y[h], f[h]), z[h]));
-    BM4(y[h] = _mm256_fmadd_ps(fe[h], PS(WINIT_LOGF_LN2LO), y[h]));
-    BM4(y[h] = _mm256_fmadd_ps(z[h], PS(-0.5f), y[h]));
-    BM4(l[h] = _mm256_fmadd_ps(fe[h], PS(WINIT_LOGF_LN2HI), _mm256_add_ps(f[h], y[h])));
-    BM4(r[h] = _mm256_sqrt_ps(_mm256_mul_ps(PS(-2.0f), l[h])));
+    BMC(ix[h] = _mm256_add_epi32(_mm256_castps_si256(u1[h]), EPI(0x3f800000u - WINIT_SQRTHF_BITS - (24u << 23))));
+    BMC(fe[h] = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(ix[h], 23), EPI(127))));
+    BMC(m[h] = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_and_si256(ix[h], EPI(0x007fffffu)), EPI(WINIT_SQRTHF_BITS))));
+    BMC(f[h] = _mm256_sub_ps(m[h], PS(1.0f)));
+    BMC(z[h] = _mm256_mul_ps(f[h], f[h]));
+    BMC(y[h] = _mm256_fmadd_ps(PS(WINIT_LOGF_P0), f[h], PS(WINIT_LOGF_P1)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P2)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P3)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P4)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P5)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P6)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P7)));
+    BMC(y[h] = _mm256_fmadd_ps(y[h], f[h], PS(WINIT_LOGF_P8)));
+    BMC(y[h] = _mm256_mul_ps(_mm256_mul_ps(y[h], f[h]), z[h]));
+    BMC(y[h] = _mm256_fmadd_ps(fe[h], PS(WINIT_LOGF_LN2LO), y[h]));
+    BMC(y[h] = _mm256_fmadd_ps(z[h], PS(-0.5f), y[h]));
+    BMC(l[h] = _mm256_fmadd_ps(fe[h], PS(WINIT_LOGF_LN2HI), _mm256_add_ps(f[h], y[h])));
+    BMC(r[h] = _mm256_sqrt_ps(_mm256_mul_ps(PS(-2.0f), l[h])));
 
     __m256i k[4], q[4];
     __m256 a[4], sp[4], sa[4], cp[4], ca[4];
@@ -343,19 +288,19 @@ AVX2_INLINE void v_boxmuller4_f32(const __m256i wa[4], const __m256i wb[4], __m2
        winit_math.h, computed from wb directly: q[h] = wb + 2^29 holds q mod 4 in its
        bits 31 (q bit 1) and 30 (q bit 0), which is all the signs and swap use
        (q = 4 acts as q = 0); the remainder is the low 22 bits of k, sign-extended. */
-    BM4(q[h] = _mm256_add_epi32(wb[h], EPI(0x20000000u)));
-    BM4(k[h] = _mm256_srai_epi32(_mm256_slli_epi32(wb[h], 2), 10));
-    BM4(a[h] = _mm256_mul_ps(_mm256_cvtepi32_ps(k[h]), PS(WINIT_PIO2_2M22F)));
-    BM4(z[h] = _mm256_mul_ps(a[h], a[h]));
-    BM4(sp[h] = _mm256_fmadd_ps(PS(WINIT_SINF_P0), z[h], PS(WINIT_SINF_P1)));
-    BM4(cp[h] = _mm256_fmadd_ps(PS(WINIT_COSF_P0), z[h], PS(WINIT_COSF_P1)));
-    BM4(sp[h] = _mm256_fmadd_ps(sp[h], z[h], PS(WINIT_SINF_P2)));
-    BM4(cp[h] = _mm256_fmadd_ps(cp[h], z[h], PS(WINIT_COSF_P2)));
-    BM4(sp[h] = _mm256_mul_ps(sp[h], z[h]));
-    BM4(cp[h] = _mm256_mul_ps(cp[h], z[h]));
-    BM4(sa[h] = _mm256_fmadd_ps(sp[h], a[h], a[h]));
-    BM4(ca[h] = _mm256_fmadd_ps(cp[h], z[h], _mm256_fmadd_ps(z[h], PS(-0.5f), PS(1.0f))));
-    BM4({
+    BMC(q[h] = _mm256_add_epi32(wb[h], EPI(0x20000000u)));
+    BMC(k[h] = _mm256_srai_epi32(_mm256_slli_epi32(wb[h], 2), 10));
+    BMC(a[h] = _mm256_mul_ps(_mm256_cvtepi32_ps(k[h]), PS(WINIT_PIO2_2M22F)));
+    BMC(z[h] = _mm256_mul_ps(a[h], a[h]));
+    BMC(sp[h] = _mm256_fmadd_ps(PS(WINIT_SINF_P0), z[h], PS(WINIT_SINF_P1)));
+    BMC(cp[h] = _mm256_fmadd_ps(PS(WINIT_COSF_P0), z[h], PS(WINIT_COSF_P1)));
+    BMC(sp[h] = _mm256_fmadd_ps(sp[h], z[h], PS(WINIT_SINF_P2)));
+    BMC(cp[h] = _mm256_fmadd_ps(cp[h], z[h], PS(WINIT_COSF_P2)));
+    BMC(sp[h] = _mm256_mul_ps(sp[h], z[h]));
+    BMC(cp[h] = _mm256_mul_ps(cp[h], z[h]));
+    BMC(sa[h] = _mm256_fmadd_ps(sp[h], a[h], a[h]));
+    BMC(ca[h] = _mm256_fmadd_ps(cp[h], z[h], _mm256_fmadd_ps(z[h], PS(-0.5f), PS(1.0f))));
+    BMC({
         __m256i swapi = _mm256_slli_epi32(q[h], 1); /* sign bit = q bit 0 */
         __m256 swap = _mm256_castsi256_ps(swapi);
         __m256 cc = _mm256_blendv_ps(ca[h], sa[h], swap);
@@ -419,7 +364,7 @@ AVX2_INLINE void grp_normal_f32(const f32_ctx *c, const __m256i x[4], __m256 v[4
 {
     const __m256i wa[2] = {x[0], x[2]}, wb[2] = {x[1], x[3]};
     __m256 zc[2], zs[2];
-    v_boxmuller2_f32(wa, wb, zc, zs);
+    v_boxmuller_f32(2, wa, wb, zc, zs);
     v[0] = v_affine(c, zc[0]);
     v[1] = v_affine(c, zs[0]);
     v[2] = v_affine(c, zc[1]);
@@ -431,7 +376,7 @@ AVX2_INLINE void grp2_normal_f32(const f32_ctx *c, const __m256i x[4], const __m
 {
     const __m256i wa[4] = {x[0], x[2], y[0], y[2]}, wb[4] = {x[1], x[3], y[1], y[3]};
     __m256 zc[4], zs[4];
-    v_boxmuller4_f32(wa, wb, zc, zs);
+    v_boxmuller_f32(4, wa, wb, zc, zs);
     v[0] = v_affine(c, zc[0]);
     v[1] = v_affine(c, zs[0]);
     v[2] = v_affine(c, zc[1]);

@@ -127,7 +127,7 @@ def test_errors():
         wj.he_normal()("k", (3, 3))
     with pytest.raises(ValueError, match="key"):
         wj.he_normal()(-1, (3, 3))
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ValueError, match="out_sharding"):
         wj.he_normal()(0, (3, 3), out_sharding=object())
     # errors surface at trace time under jit, not inside the callback
     with pytest.raises(ValueError, match="default in_axis"):

@@ -82,8 +82,8 @@ def _wrap(prepare, default_dtype):
     arguments at call (trace) time and returns ``host(seed) -> numpy array``."""
     def init(key, shape, dtype=default_dtype, out_sharding=None):
         if out_sharding is not None:
-            raise NotImplementedError("winit.jax initializers do not take out_sharding; "
-                                      "place the result with jax.device_put")
+            raise ValueError("out_sharding must be None: winit.jax initializers compute on the "
+                             "host; place the result with jax.device_put")
         shape = check_shape(shape)
         dt = _dtype(dtype)
         data = _key_data(key)
