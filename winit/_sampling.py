@@ -117,13 +117,11 @@ def manual_seed(seed):
     return _default_generator
 
 
-def _resolve_seed(seed):
-    """An integer seed as given, or a fresh 64-bit seed drawn from the default generator."""
-    if seed is None:
-        with _default_lock:
-            words = _default().random_raw(2)
-        return int(words[0]) | (int(words[1]) << 32)
-    return check_seed(seed)
+def draw_seed():
+    """A fresh 64-bit seed drawn from the default generator (what seed=None means)."""
+    with _default_lock:
+        words = _default().random_raw(2)
+    return int(words[0]) | (int(words[1]) << 32)
 
 
 # ---- the one path every sampler takes ------------------------------------
@@ -162,15 +160,13 @@ def _sample(dist, p0, p1, lower, upper, shape, seed, stream, name, dtype, out, o
         raise ValueError("out.shape %r does not match the %s %r" % (tuple(out.shape), what, tuple(result_shape)))
 
     if seed is None:  # drawn only once the call is known to be valid
-        seed = _resolve_seed(None)
+        seed = draw_seed()
     direct = out is not None and out.flags.c_contiguous
     target = out if direct else np.empty(result_shape, dtype=np_dtype)
     flat = target if target.ndim == 1 else target.reshape(-1)
-    if flat.size == 0:
-        pass
-    elif rows is None:
+    if flat.size and rows is None:
         _core.fill(flat, dist, code, seed, stream, p0, p1, lower, upper, offset, threads)
-    else:
+    elif flat.size:
         _core.fill_rows(flat, dist, code, seed, stream, p0, p1, lower, upper, rows[0], rows[1], rows[2], threads)
     if out is not None:
         if not direct:  # strided out: computed contiguously, then copied in

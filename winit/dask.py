@@ -31,7 +31,7 @@ def _lazy(fn, shape, chunks, dtype, kwargs):
     np_dtype, _ = resolve_dtype(dtype)
     # seed=None is resolved once, here: every chunk must use the same seed.
     if kwargs.get("seed") is None:
-        kwargs["seed"] = _sampling._resolve_seed(None)
+        kwargs["seed"] = _sampling.draw_seed()
     kwargs.setdefault("threads", 1)  # dask runs chunks in parallel already
     kwargs["dtype"] = dtype
     # Validate every argument now (on an empty region), not inside a worker.

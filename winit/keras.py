@@ -79,7 +79,7 @@ class _Random(keras.initializers.Initializer):
     def __init__(self, seed=None):
         self._init_seed = seed
         if seed is None:
-            seed = _sampling._resolve_seed(None)  # one draw from winit's default generator
+            seed = _sampling.draw_seed()  # one draw from winit's default generator
         elif isinstance(seed, dict):
             seed = _deserialize(seed)
         if isinstance(seed, (bool, np.bool_)) or not isinstance(
