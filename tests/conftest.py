@@ -9,21 +9,35 @@ import sys
 import numpy as np
 import pytest
 
+import winit
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 DATA = os.path.join(HERE, "data")
 
-try:
-    import ml_dtypes
-    BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
-except ImportError:  # pragma: no cover
-    ml_dtypes = None
-    BFLOAT16 = None
+import ml_dtypes  # the test extra installs it: bfloat16 is tested, never dropped
 
-HALF_DTYPES = ["float16"] + (["bfloat16"] if BFLOAT16 is not None else [])
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+
+HALF_DTYPES = ["float16", "bfloat16"]
 ALL_DTYPES = ["float32", "float64"] + HALF_DTYPES
+
+
+# The three samplers with non-trivial parameters, for tests that run all of them.
+DISTS = {
+    "normal": (winit.normal, dict(mean=0.5, std=2.0)),
+    "uniform": (winit.uniform, dict(low=-1.0, high=3.0)),
+    "truncated_normal": (winit.truncated_normal, dict(mean=0.1, std=0.5, lower=-1.5, upper=2.5)),
+}
+DIST_NAMES = list(DISTS)
+
+
+def call(dist, shape=None, **kw):
+    fn, params = DISTS[dist]
+    kw = {**params, **kw}
+    return fn(shape, **kw)
 
 
 def np_dtype(name):
@@ -56,11 +70,26 @@ def assert_same_bits(a, b, msg=""):
             f"{a.reshape(-1)[i]!r} vs {b.reshape(-1)[i]!r}")
 
 
+def scalar_and_avx2(fn):
+    """(fn() on the scalar kernels, fn() on the AVX2 kernels); the path in use is restored."""
+    core = winit._core
+    old = core._get_isa()
+    try:
+        core._set_isa("scalar")
+        assert core._get_isa() == "scalar"
+        a = fn()
+        core._set_isa("avx2")
+        assert core._get_isa() == "avx2"
+        b = fn()
+    finally:
+        core._set_isa("auto" if old == "avx2" else old)
+    return a, b
+
+
 @pytest.fixture
 def low_parallel_threshold():
     """Lower the size above which winit's threads engage, so moderate sizes use threads;
     restored afterwards."""
-    import winit
     core = winit._core
     old = core._get_parallel_threshold()
     core._set_parallel_threshold(64)

@@ -6,21 +6,7 @@ import numpy as np
 import pytest
 
 import winit
-from conftest import ALL_DTYPES, HALF_DTYPES, assert_same_bits, np_dtype, BFLOAT16
-
-DISTS = {
-    "normal": (winit.normal, dict(mean=0.5, std=2.0)),
-    "uniform": (winit.uniform, dict(low=-1.0, high=3.0)),
-    "truncated_normal": (winit.truncated_normal, dict(mean=0.1, std=0.5, lower=-1.5, upper=2.5)),
-}
-DIST_NAMES = list(DISTS)
-
-
-def call(dist, shape=None, **kw):
-    fn, params = DISTS[dist]
-    kw = {**params, **kw}
-    return fn(shape, **kw)
-
+from conftest import ALL_DTYPES, BFLOAT16, DIST_NAMES, HALF_DTYPES, assert_same_bits, call, np_dtype
 
 # ----------------------------------------------------------------------------- threads
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
@@ -84,67 +70,6 @@ def test_chunking(threshold):
             np.testing.assert_array_equal(winit.random_raw(4099, seed=3, offset=1, threads=t), raw)
     finally:
         core._set_parallel_threshold(old)
-
-
-# ----------------------------------------------------------------------------- code path
-@pytest.mark.parametrize("dtype", ALL_DTYPES)
-@pytest.mark.parametrize("dist", DIST_NAMES)
-def test_scalar_equals_simd(dist, dtype):
-    core = winit._core
-    if not core.cpu_has_avx2():  # only the scalar path exists here, and it says so
-        with pytest.raises(ValueError, match="avx2"):
-            core._set_isa("avx2")
-        return
-    old = core._get_isa()
-    try:
-        core._set_isa("scalar")
-        a = call(dist, 4099, seed=77, stream=2, offset=3, dtype=dtype)
-        r_a = call(dist, (17, 19), seed=77, offset=1, dtype=dtype, region=(slice(None, None, -1), slice(2, 15, 3)))
-        core._set_isa("avx2")
-        b = call(dist, 4099, seed=77, stream=2, offset=3, dtype=dtype)
-        r_b = call(dist, (17, 19), seed=77, offset=1, dtype=dtype, region=(slice(None, None, -1), slice(2, 15, 3)))
-    finally:
-        core._set_isa("auto" if old == "avx2" else old)
-    assert_same_bits(a, b, "scalar vs avx2")
-    assert_same_bits(r_a, r_b, "scalar vs avx2 region")
-
-
-def test_scalar_equals_simd_raw():
-    core = winit._core
-    if not core.cpu_has_avx2():  # only the scalar path exists here, and it says so
-        with pytest.raises(ValueError, match="avx2"):
-            core._set_isa("avx2")
-        return
-    old = core._get_isa()
-    try:
-        core._set_isa("scalar")
-        a = winit.random_raw(4099, seed=77, offset=3)
-        core._set_isa("avx2")
-        b = winit.random_raw(4099, seed=77, offset=3)
-    finally:
-        core._set_isa("auto" if old == "avx2" else old)
-    np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_scalar_equals_simd_sizes_offsets(dtype):
-    """Every head/tail alignment of the SIMD path (sizes 0..40, offsets 0..9)."""
-    core = winit._core
-    if not core.cpu_has_avx2():  # only the scalar path exists here, and it says so
-        with pytest.raises(ValueError, match="avx2"):
-            core._set_isa("avx2")
-        return
-    old = core._get_isa()
-    res = {}
-    try:
-        for isa in ("scalar", "avx2"):
-            core._set_isa(isa)
-            res[isa] = [call(d, n, seed=5, offset=o, dtype=dtype)
-                        for d in DIST_NAMES for n in range(41) for o in range(10)]
-    finally:
-        core._set_isa("auto" if old == "avx2" else old)
-    for a, b in zip(res["scalar"], res["avx2"]):
-        assert_same_bits(a, b)
 
 
 # ----------------------------------------------------------------------------- region

@@ -12,7 +12,7 @@ import pytest
 import winit
 from winit import _core
 
-from conftest import ALL_DTYPES, bits_of, np_dtype
+from conftest import ALL_DTYPES, DIST_NAMES, assert_same_bits, call, np_dtype, scalar_and_avx2
 
 HAS_AVX2 = hasattr(_core, "_set_isa") and _core.cpu_has_avx2()
 pytestmark = pytest.mark.skipif(not HAS_AVX2, reason="no AVX2+FMA+F16C on this CPU")
@@ -23,30 +23,6 @@ SIZES = [0, 1, 3, 5, 31, 33, 1001, 100003]
 OFFSETS = [0, 1, 3, 7, 12345, 2**34 + 5, 4 * (2**32 - 9) + 1, 2 * (2**32 - 5) + 1, 2**63 + 2**40 + 3]
 BOUNDS = [(-2.0, 2.0), (-1.0, 3.0), (0.0, 1.0), (-0.5, 0.5), (2.0, 3.0), (-6.0, -5.0), (4.0, 8.0),
           (-10.0, 10.0), (12.0, 13.0), (-37.5, -36.0), (1.0, np.inf), (-np.inf, 0.5)]
-
-
-def _both(fn):
-    """fn() under the scalar path and under the AVX2 path."""
-    try:
-        _core._set_isa("scalar")
-        assert _core._get_isa() == "scalar"
-        a = fn()
-        _core._set_isa("avx2")
-        assert _core._get_isa() == "avx2"
-        b = fn()
-    finally:
-        _core._set_isa("auto")
-    return a, b
-
-
-def _same(a, b, what):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.dtype == b.dtype and a.shape == b.shape, what
-    ba, bb = bits_of(a), bits_of(b)
-    if not np.array_equal(ba, bb):
-        i = int(np.flatnonzero(ba.ravel() != bb.ravel())[0])
-        raise AssertionError(f"{what}: scalar and AVX2 differ at element {i}: "
-                             f"{a.ravel()[i]!r} vs {b.ravel()[i]!r}")
 
 
 def _sampler(dist, n, dtype, seed, offset, **kw):
@@ -64,8 +40,8 @@ def _sampler(dist, n, dtype, seed, offset, **kw):
 def test_raw(n):
     for k, off in enumerate(OFFSETS):
         seed = 1234567 + 7919 * k
-        a, b = _both(lambda: winit.random_raw(n, seed=seed, stream=k, offset=off, threads=1))
-        _same(a, b, f"raw n={n} offset={off}")
+        a, b = scalar_and_avx2(lambda: winit.random_raw(n, seed=seed, stream=k, offset=off, threads=1))
+        assert_same_bits(a, b, f"raw n={n} offset={off}")
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
@@ -75,16 +51,16 @@ def test_dist_dtype(dist, dtype, n):
     offsets = OFFSETS if n < 100003 else OFFSETS[:3]
     for k, off in enumerate(offsets):
         kw = {"bounds": BOUNDS[k % len(BOUNDS)]}
-        a, b = _both(_sampler(dist, n, dtype, 2**64 - 1 - k, off, **kw))
-        _same(a, b, f"{dist} {dtype} n={n} offset={off} {kw}")
+        a, b = scalar_and_avx2(_sampler(dist, n, dtype, 2**64 - 1 - k, off, **kw))
+        assert_same_bits(a, b, f"{dist} {dtype} n={n} offset={off} {kw}")
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
 @pytest.mark.parametrize("bounds", BOUNDS)
 def test_truncated_bounds(dtype, bounds):
     n = 20011
-    a, b = _both(_sampler("truncated", n, dtype, 99, 3, bounds=bounds))
-    _same(a, b, f"truncated {dtype} {bounds}")
+    a, b = scalar_and_avx2(_sampler("truncated", n, dtype, 99, 3, bounds=bounds))
+    assert_same_bits(a, b, f"truncated {dtype} {bounds}")
     lo, hi = bounds
     z = (np.asarray(b, dtype=np.float64) - 0.5) / 2.0
     assert np.all(np.isfinite(z))
@@ -108,12 +84,12 @@ def test_unaligned_out(dist, dtype):
                     winit.truncated_normal(mean=1.0, std=3.0, lower=-1.0, upper=2.5, seed=5, out=out,
                                            offset=3, threads=1)
                 return out.copy()
-            a, b = _both(fill)
-            _same(a, b, f"{dist} {dtype} unaligned n={n} shift={shift}")
+            a, b = scalar_and_avx2(fill)
+            assert_same_bits(a, b, f"{dist} {dtype} unaligned n={n} shift={shift}")
             ref = _sampler(dist, n, dtype, 5, 3, low=-1.0, high=2.0, mean=1.0, std=3.0, bounds=(-1.0, 2.5))
             if dist == "truncated":
                 ref = lambda: winit.truncated_normal(n, 1.0, 3.0, -1.0, 2.5, seed=5, dtype=dtype, offset=3, threads=1)
-            _same(b, ref(), f"{dist} {dtype} unaligned out vs allocated")
+            assert_same_bits(b, ref(), f"{dist} {dtype} unaligned out vs allocated")
 
 
 def test_raw_unaligned_out():
@@ -123,8 +99,8 @@ def test_raw_unaligned_out():
             out = np.frombuffer(raw, dtype=np.uint32, count=n, offset=1)
             winit.random_raw(seed=77, out=out, offset=2**33 + 1, threads=1)
             return out.copy()
-        a, b = _both(fill)
-        _same(a, b, f"raw unaligned n={n}")
+        a, b = scalar_and_avx2(fill)
+        assert_same_bits(a, b, f"raw unaligned n={n}")
 
 
 @pytest.mark.parametrize("dtype", ["float16", "float32"])
@@ -132,5 +108,29 @@ def test_extreme_scales(dtype):
     """Half overflow to inf, half subnormals and float32 subnormals go through the
     same conversions on both paths."""
     for mean, std in ((0.0, 30000.0), (0.0, 3e-6), (0.0, 1e-40), (65000.0, 1000.0)):
-        a, b = _both(lambda: winit.normal(4099, mean, std, seed=3, dtype=dtype, threads=1))
-        _same(a, b, f"normal {dtype} mean={mean} std={std}")
+        a, b = scalar_and_avx2(lambda: winit.normal(4099, mean, std, seed=3, dtype=dtype, threads=1))
+        assert_same_bits(a, b, f"normal {dtype} mean={mean} std={std}")
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("dist", DIST_NAMES)
+def test_scalar_equals_simd_with_region(dist, dtype):
+    region = (slice(None, None, -1), slice(2, 15, 3))
+    a, b = scalar_and_avx2(lambda: (call(dist, 4099, seed=77, stream=2, offset=3, dtype=dtype),
+                                    call(dist, (17, 19), seed=77, offset=1, dtype=dtype, region=region)))
+    assert_same_bits(a[0], b[0], "scalar vs avx2")
+    assert_same_bits(a[1], b[1], "scalar vs avx2 region")
+
+
+def test_scalar_equals_simd_raw():
+    a, b = scalar_and_avx2(lambda: winit.random_raw(4099, seed=77, offset=3))
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_scalar_equals_simd_sizes_offsets(dtype):
+    """Every head/tail alignment of the SIMD path (sizes 0..40, offsets 0..9)."""
+    a, b = scalar_and_avx2(lambda: [call(d, n, seed=5, offset=o, dtype=dtype)
+                                    for d in DIST_NAMES for n in range(41) for o in range(10)])
+    for x, y in zip(a, b):
+        assert_same_bits(x, y)
