@@ -396,13 +396,18 @@ def orthogonal_matrix(rows, cols, gauss):
     return q.T if rows < cols else q
 
 
-def _run_orthogonal(name, row, shape, params, fankw, common):
+def _matrix_args(what, shape, params, fankw, common):
+    """(logical shape, layout, gain) of a matrix scheme (orthogonal, identity), checked."""
     full = _logical_shape(shape, common)
     layout = fankw.get("layout", "keras")
     _lookup("layout", layout, _LAYOUTS)
     if len(full) < 2:
-        raise ValueError(f"orthogonal needs a shape with at least 2 dimensions, got {full}")
-    g = float(params["gain"])
+        raise ValueError(f"{what} needs a shape with at least 2 dimensions, got {full}")
+    return full, layout, float(params["gain"])
+
+
+def _run_orthogonal(name, row, shape, params, fankw, common):
+    full, layout, g = _matrix_args("orthogonal", shape, params, fankw, common)
     rnd = {k: common[k] for k in ("seed", "stream", "name", "offset", "threads") if k in common}
     _np_dtype(common.get("dtype"))  # validate before any work
 
@@ -416,12 +421,7 @@ def _run_orthogonal(name, row, shape, params, fankw, common):
 
 
 def _run_identity(name, row, shape, params, fankw, common):
-    full = _logical_shape(shape, common)
-    layout = fankw.get("layout", "keras")
-    _lookup("layout", layout, _LAYOUTS)
-    if len(full) < 2:
-        raise ValueError(f"identity needs a shape with at least 2 dimensions, got {full}")
-    g = float(params["gain"])
+    full, layout, g = _matrix_args("identity", shape, params, fankw, common)
 
     def build():
         w = np.zeros(full)
