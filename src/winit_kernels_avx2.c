@@ -379,14 +379,15 @@ AVX2_INLINE void grp_normal_f32(const f32_ctx *c, const __m256i x[4], __m256 v[4
     grp_normal_f32_px(c, x, v, NULL, NULL);
 }
 
-/* Truncated normal float32 with the tail lanes packed together: on [-2, 2]
- * about 11% of the lanes need the tail branch (log, sqrt, second rational),
- * and most groups of 16 lanes have one, so v_truncN_f32 runs the tail on
- * nearly every vector.  Here the q of the tail lanes of the 4 vectors are
- * left-packed (vpermps with a mask-indexed table) into a small buffer, the
- * tail formulas run on ceil(n/8) vectors only, and the results are unpacked
- * back to their lanes.  Per lane the operations are exactly those of
- * v_truncN_f32 (lane-wise formulas), so the bits are unchanged. */
+/* Truncated normal float32 with the tail lanes packed together.  The central
+ * rational covers q >= 0.02, so bounds inside about [-2.05, 2.05] (the default
+ * [-2, 2] included) never reach the tail branch (log, sqrt, second rational);
+ * with wider bounds a few percent of the lanes do, and most groups of 64 lanes
+ * have one.  Rather than run the tail on every such vector, the q of the tail
+ * lanes are left-packed (vpermps with a mask-indexed table) into a small
+ * buffer, the tail formulas run on ceil(n/8) vectors only, and the results are
+ * unpacked back to their lanes.  Per lane the operations are exactly those of
+ * winit_trunc_z_f32 (lane-wise formulas), so the bits are unchanged. */
 /* pack: the set-bit lanes of m, in order; unpack: lane i -> rank of i in m */
 static const uint8_t tn_lut_pack[256][8] __attribute__((aligned(8))) = {
     {0,0,0,0,0,0,0,0}, {0,0,0,0,0,0,0,0}, {1,0,0,0,0,0,0,0}, {0,1,0,0,0,0,0,0}, {2,0,0,0,0,0,0,0}, {0,2,0,0,0,0,0,0}, {1,2,0,0,0,0,0,0}, {0,1,2,0,0,0,0,0},
@@ -469,14 +470,16 @@ AVX2_INLINE void grp_truncnorm_f32_n(const f32_ctx *c, const __m256i *x, __m256 
     BMN(phi[h] = _mm256_fmadd_ps(c->bk, _mm256_sub_ps(PS(16777215.0f), k[h]), c->ahi));
     BMN(upper[h] = _mm256_cmp_ps(phi[h], plo[h], _CMP_LT_OQ));
     BMN(q[h] = _mm256_blendv_ps(plo[h], phi[h], upper[h]));
-    BMN(central[h] = _mm256_cmp_ps(q[h], PS(0.075f), _CMP_GE_OQ));
+    BMN(central[h] = _mm256_cmp_ps(q[h], PS(WINIT_TN_QMIN), _CMP_GE_OQ));
     BMN(t[h] = _mm256_sub_ps(q[h], PS(0.5f)));
-    BMN(r[h] = _mm256_fnmadd_ps(t[h], t[h], PS(0.180625f)));
-    BMN(num[h] = _mm256_fmadd_ps(PS(WINIT_P7_A3), r[h], PS(WINIT_P7_A2)));
-    BMN(den[h] = _mm256_fmadd_ps(PS(WINIT_P7_B3), r[h], PS(WINIT_P7_B2)));
-    BMN(num[h] = _mm256_fmadd_ps(num[h], r[h], PS(WINIT_P7_A1)));
-    BMN(den[h] = _mm256_fmadd_ps(den[h], r[h], PS(WINIT_P7_B1)));
-    BMN(num[h] = _mm256_fmadd_ps(num[h], r[h], PS(WINIT_P7_A0)));
+    BMN(r[h] = _mm256_fnmadd_ps(t[h], t[h], PS(WINIT_TN_S)));
+    BMN(num[h] = _mm256_fmadd_ps(PS(WINIT_TN_P4), r[h], PS(WINIT_TN_P3)));
+    BMN(den[h] = _mm256_fmadd_ps(PS(WINIT_TN_Q4), r[h], PS(WINIT_TN_Q3)));
+    BMN(num[h] = _mm256_fmadd_ps(num[h], r[h], PS(WINIT_TN_P2)));
+    BMN(den[h] = _mm256_fmadd_ps(den[h], r[h], PS(WINIT_TN_Q2)));
+    BMN(num[h] = _mm256_fmadd_ps(num[h], r[h], PS(WINIT_TN_P1)));
+    BMN(den[h] = _mm256_fmadd_ps(den[h], r[h], PS(WINIT_TN_Q1)));
+    BMN(num[h] = _mm256_fmadd_ps(num[h], r[h], PS(WINIT_TN_P0)));
     BMN(den[h] = _mm256_fmadd_ps(den[h], r[h], PS(1.0f)));
     BMN(num[h] = _mm256_mul_ps(_mm256_xor_ps(t[h], sgn), num[h]));
     unsigned m[8], any = 0;

@@ -23,7 +23,11 @@
  *  - float64 log: fdlibm/musl e_log.c (Lg1..Lg7, s = f/(2+f)).
  *  - float64 sin/cos on [-pi/4, pi/4]: fdlibm/musl __sin/__cos (S1..S6, C1..C6).
  *  - inverse normal CDF: Wichura, Algorithm AS 241 (Appl. Statist. 37, 1988):
- *    PPND7 (float32 working precision), PPND16 (float64).
+ *    PPND16 (float64); PPND7's tail (float32, q < 0.02).  The float32 central
+ *    region is wider than PPND7's (q >= 0.02 instead of 0.075, so the default
+ *    truncation [-2, 2] never takes the tail branch): Phi^-1(1/2 + t) =
+ *    t P(r)/Q(r), r = 0.2304 - t^2, a (4,4) rational fitted for winit
+ *    (relative error 1.4e-7, positive coefficients: no cancellation).
  *  - Phi (setup only): series Phi(x) - 1/2 = phi(x) sum x^(2n+1)/(2n+1)!! for
  *    |x| < 1, Laplace's continued fraction for the Mills ratio beyond, with an
  *    own exp (Cody-Waite reduction + Taylor) and an exact square (Dekker).
@@ -264,14 +268,19 @@ typedef struct {
     double a, b, alo, ahi, bk, soff;
 } winit_trunc_f64;
 
-/* PPND7 (AS 241) */
-#define WINIT_P7_A0 3.3871327179E+00f
-#define WINIT_P7_A1 5.0434271938E+01f
-#define WINIT_P7_A2 1.5929113202E+02f
-#define WINIT_P7_A3 5.9109374720E+01f
-#define WINIT_P7_B1 1.7895169469E+01f
-#define WINIT_P7_B2 7.8757757664E+01f
-#define WINIT_P7_B3 6.7187563600E+01f
+/* float32 central region, q >= WINIT_TN_QMIN: t P(r) / Q(r), r = WINIT_TN_S - t^2 */
+#define WINIT_TN_QMIN 0.02f
+#define WINIT_TN_S 0.2304f /* float32 of (1/2 - 0.02)^2 */
+#define WINIT_TN_P0 4.278642654418945f
+#define WINIT_TN_P1 249.36898803710938f
+#define WINIT_TN_P2 3605.17236328125f
+#define WINIT_TN_P3 12057.6748046875f
+#define WINIT_TN_P4 4381.52587890625f
+#define WINIT_TN_Q1 66.58718872070312f
+#define WINIT_TN_Q2 1191.397705078125f
+#define WINIT_TN_Q3 5793.8095703125f
+#define WINIT_TN_Q4 5070.22216796875f
+/* PPND7 (AS 241), tail */
 #define WINIT_P7_C0 1.4234372777E+00f
 #define WINIT_P7_C1 2.7568153900E+00f
 #define WINIT_P7_C2 1.3067284816E+00f
@@ -288,11 +297,11 @@ typedef struct {
 /* -Phi^-1(q 2^-soff) for 0 < q (q <= ~1/2 in practice), float32. */
 static inline float winit__ninv_upper_f32(float q, float soff)
 {
-    if (q >= 0.075f) { /* central: |q - 1/2| <= 0.425 */
+    if (q >= WINIT_TN_QMIN) { /* central: |q - 1/2| <= 0.48 */
         float t = q - 0.5f;
-        float r = WINIT_FMAF(-t, t, 0.180625f);
-        float num = WINIT_FMAF(WINIT_FMAF(WINIT_FMAF(WINIT_P7_A3, r, WINIT_P7_A2), r, WINIT_P7_A1), r, WINIT_P7_A0);
-        float den = WINIT_FMAF(WINIT_FMAF(WINIT_FMAF(WINIT_P7_B3, r, WINIT_P7_B2), r, WINIT_P7_B1), r, 1.0f);
+        float r = WINIT_FMAF(-t, t, WINIT_TN_S);
+        float num = WINIT_FMAF(WINIT_FMAF(WINIT_FMAF(WINIT_FMAF(WINIT_TN_P4, r, WINIT_TN_P3), r, WINIT_TN_P2), r, WINIT_TN_P1), r, WINIT_TN_P0);
+        float den = WINIT_FMAF(WINIT_FMAF(WINIT_FMAF(WINIT_FMAF(WINIT_TN_Q4, r, WINIT_TN_Q3), r, WINIT_TN_Q2), r, WINIT_TN_Q1), r, 1.0f);
         return ((-t) * num) / den;
     }
     float r = WINIT_SQRTF(0.5f * winit__m2logf(q, soff)); /* sqrt(-ln q), q scaled by 2^-soff */
