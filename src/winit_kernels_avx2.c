@@ -32,7 +32,37 @@
 typedef struct {
     __m256i key0[10], key1[10];
     __m256i c2, c3;
+    /* rounds 0-2 of a group with one counter word 1 (px_head_*) */
+    uint32_t k0[3], k1[3], s2, s3; /* scalar keys of rounds 0-2, stream words */
+    uint64_t head_c1;              /* the counter word 1 the constants below are for */
+    __m256i h_a, h_b, h_d, h_b1, h_ha1, h_e, h_e2;
 } px8_ctx;
+
+#define PX_M0 0xD2511F53u
+#define PX_M1 0xCD9E8D57u
+
+/* Rounds 0-2 of a group whose 8 blocks share counter word 1 (no carry out of
+ * word 0 inside the group: every group but one in 2^32 blocks).  Counter words
+ * 1-3 are then the same for every block, and so is whatever of the first three
+ * rounds depends on them alone: round 0's M1 product and xors, round 1's M0
+ * product, round 2's xor of word 3.  Those are scalar constants here, computed
+ * once per counter word 1, and the vector work of rounds 0-2 drops from 48 to
+ * 28 instructions per group (140 instead of 160 for the 10 rounds).  The
+ * values are those of the full rounds, bit for bit. */
+AVX2_INLINE void px_head_set(px8_ctx *c, uint64_t c1)
+{
+    uint64_t p = (uint64_t)PX_M1 * c->s2;
+    uint32_t a = (uint32_t)(p >> 32) ^ (uint32_t)c1 ^ c->k0[0], b = (uint32_t)p;
+    uint64_t q = (uint64_t)PX_M0 * a;
+    c->head_c1 = c1;
+    c->h_a = _mm256_set1_epi32((int)a);                                /* word 0 after round 0 */
+    c->h_b = _mm256_set1_epi32((int)b);                                /* word 1 after round 0 */
+    c->h_d = _mm256_set1_epi32((int)(c->s3 ^ c->k1[0]));               /* round 0: c3 ^ k1 */
+    c->h_b1 = _mm256_set1_epi32((int)(b ^ c->k0[1]));                  /* round 1: x1 ^ k0 */
+    c->h_ha1 = _mm256_set1_epi32((int)((uint32_t)(q >> 32) ^ c->k1[1])); /* round 1: hi(M0 x0) ^ k1 */
+    c->h_e = _mm256_set1_epi32((int)(uint32_t)q);                      /* word 3 after round 1 */
+    c->h_e2 = _mm256_set1_epi32((int)((uint32_t)q ^ c->k1[2]));        /* round 2: x3 ^ k1 */
+}
 
 AVX2_INLINE void px8_init(px8_ctx *c, const winit_plan *p)
 {
@@ -45,6 +75,26 @@ AVX2_INLINE void px8_init(px8_ctx *c, const winit_plan *p)
     }
     c->c2 = _mm256_set1_epi32((int)(uint32_t)p->stream);
     c->c3 = _mm256_set1_epi32((int)(uint32_t)(p->stream >> 32));
+    c->s2 = (uint32_t)p->stream;
+    c->s3 = (uint32_t)(p->stream >> 32);
+    k0 = (uint32_t)p->seed;
+    k1 = (uint32_t)(p->seed >> 32);
+    for (int i = 0; i < 3; i++) {
+        c->k0[i] = k0;
+        c->k1[i] = k1;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    px_head_set(c, 0);
+}
+
+/* Whether blocks b .. b+n-1 share counter word 1, and if so make the head
+   constants current for it. */
+AVX2_INLINE int px_head_ready(px8_ctx *c, uint64_t b, uint64_t n)
+{
+    if ((uint64_t)(uint32_t)b + (n - 1) > 0xFFFFFFFFull) return 0;
+    if (c->head_c1 != b >> 32) px_head_set(c, b >> 32);
+    return 1;
 }
 
 /* Counter words 0 and 1 of blocks b .. b+7 (b + i computed modulo 2^64). */
@@ -121,16 +171,49 @@ AVX2_INLINE void mulhilo_p(__m256i x, __m256i m, __m256i *hi, __m256i *lo)
     *hi = _mm256_castps_si256(_mm256_shuffle_ps(pe, po, 0xDD));
     *lo = _mm256_castps_si256(_mm256_shuffle_ps(pe, po, 0x88));
 }
+/* Round i (0-2) of the head form, X[0] holding counter word 0 before round 0. */
+#define PK_HEAD_ROUND(X, c, i)                                                                      \
+    do {                                                                                            \
+        __m256i h0, l0, h1, l1;                                                                     \
+        if ((i) == 0) {                                                                             \
+            mulhilo_p(X[0], M0, &h0, &l0);                                                          \
+            X[0] = (c)->h_a; X[1] = (c)->h_b;                                                       \
+            X[2] = _mm256_xor_si256(h0, (c)->h_d); X[3] = l0;                                       \
+        } else if ((i) == 1) {                                                                      \
+            mulhilo_p(X[2], M1, &h1, &l1);                                                          \
+            X[2] = _mm256_xor_si256(_mm256_shuffle_epi32(X[3], 0xD8), (c)->h_ha1); X[3] = (c)->h_e; \
+            X[0] = _mm256_xor_si256(h1, (c)->h_b1); X[1] = l1;                                      \
+        } else {                                                                                    \
+            mulhilo_p(X[0], M0, &h0, &l0); mulhilo_p(X[2], M1, &h1, &l1);                           \
+            X[0] = _mm256_xor_si256(_mm256_xor_si256(h1, _mm256_shuffle_epi32(X[1], 0xD8)), (c)->key0[2]); \
+            X[1] = l1; X[2] = _mm256_xor_si256(h0, (c)->h_e2); X[3] = l0;                            \
+        }                                                                                           \
+    } while (0)
 #define PK_ROUND(X, K0, K1) do { __m256i h0, l0, h1, l1; mulhilo_p(X[0], M0, &h0, &l0); mulhilo_p(X[2], M1, &h1, &l1); \
     X[0] = _mm256_xor_si256(_mm256_xor_si256(h1, _mm256_shuffle_epi32(X[1], 0xD8)), K0); X[1] = l1; \
     X[2] = _mm256_xor_si256(_mm256_xor_si256(h0, _mm256_shuffle_epi32(X[3], 0xD8)), K1); X[3] = l0; } while (0)
-AVX2_INLINE void px16(const px8_ctx *c, uint64_t b, __m256i x[4], __m256i y[4])
+/* Counter word 0 of blocks b .. b+7, no carry */
+AVX2_INLINE __m256i px8_counter0(uint64_t b)
 {
-    const __m256i M0 = _mm256_set1_epi32((int)0xD2511F53u), M1 = _mm256_set1_epi32((int)0xCD9E8D57u);
-    px8_counter(b, &x[0], &x[1]); x[2] = c->c2; x[3] = c->c3;
-    px8_counter(b + 8, &y[0], &y[1]); y[2] = c->c2; y[3] = c->c3;
+    return _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)b), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+AVX2_INLINE void px16(px8_ctx *c, uint64_t b, __m256i x[4], __m256i y[4])
+{
+    const __m256i M0 = _mm256_set1_epi32((int)PX_M0), M1 = _mm256_set1_epi32((int)PX_M1);
+    if (__builtin_expect(px_head_ready(c, b, 16), 1)) {
+        x[0] = px8_counter0(b);
+        y[0] = px8_counter0(b + 8);
+#pragma GCC unroll 3
+        for (int i = 0; i < 3; i++) { PK_HEAD_ROUND(x, c, i); PK_HEAD_ROUND(y, c, i); }
+#pragma GCC unroll 7
+        for (int i = 3; i < 10; i++) { PK_ROUND(x, c->key0[i], c->key1[i]); PK_ROUND(y, c->key0[i], c->key1[i]); }
+    } else {
+        px8_counter(b, &x[0], &x[1]); x[2] = c->c2; x[3] = c->c3;
+        px8_counter(b + 8, &y[0], &y[1]); y[2] = c->c2; y[3] = c->c3;
 #pragma GCC unroll 10
-    for (int i = 0; i < 10; i++) { PK_ROUND(x, c->key0[i], c->key1[i]); PK_ROUND(y, c->key0[i], c->key1[i]); }
+        for (int i = 0; i < 10; i++) { PK_ROUND(x, c->key0[i], c->key1[i]); PK_ROUND(y, c->key0[i], c->key1[i]); }
+    }
 }
 
 /* SoA (r[k] = value k of blocks 0..7), transposed within 128-bit lanes:
@@ -247,18 +330,25 @@ AVX2_INLINE __m256 v_m2logf(__m256 x, __m256 eoff)
  * from wb[h], h = 0, 1, computed step by step side by side.
  *
  * Software pipelining: when X is not NULL, it holds the counter of the next
- * 8-block group, and its 10 Philox rounds run between the steps here.  Philox
+ * 8-block group, and its 10 Philox rounds run between the steps here (rounds
+ * 0-2 in the head form when head is set: then X[0] alone is the counter).  Philox
  * is bound by the one vector-multiply pipe and the shuffle pipes, Box-Muller by
  * the FMA pipes; written side by side the out-of-order core overlaps them,
  * which it cannot do across two long separate phases (measured 1.4% faster on
  * Zen 1).  The interleaving changes no value: each stream of operations is the
  * same, in the same order. */
 #define BMC(stmt) do { for (int h = 0; h < 2; h++) { stmt; } } while (0)
-#define BM_ROUND(i) do { if (X) PK_ROUND(X, px->key0[i], px->key1[i]); } while (0)
+#define BM_ROUND(i)                                                                  \
+    do {                                                                             \
+        if (X) {                                                                     \
+            if (head && (i) < 3) PK_HEAD_ROUND(X, px, i);                            \
+            else PK_ROUND(X, px->key0[i], px->key1[i]);                              \
+        }                                                                            \
+    } while (0)
 AVX2_INLINE void v_boxmuller_f32(const __m256i wa[2], const __m256i wb[2], __m256 zc[2], __m256 zs[2],
-                                 const px8_ctx *px, __m256i *X)
+                                 const px8_ctx *px, __m256i *X, const int head)
 {
-    const __m256i M0 = _mm256_set1_epi32((int)0xD2511F53u), M1 = _mm256_set1_epi32((int)0xCD9E8D57u);
+    const __m256i M0 = _mm256_set1_epi32((int)PX_M0), M1 = _mm256_set1_epi32((int)PX_M1);
     __m256 u1[2], r[2], fe[2], m[2], f[2], y[2], a[2], z[2], sp[2], sa[2], cp[2], ca[2];
     __m256i ix[2], k[2], q[2];
     /* u1 = (k + 1) * 2^-24 is exact and normal: its bits are those of (float)(k + 1)
@@ -363,11 +453,12 @@ AVX2_INLINE void grp_uniform_f32(const f32_ctx *c, const __m256i x[4], __m256 v[
 }
 
 /* 8 blocks -> 32 normal values; with X, also the next group's Philox (see above) */
-AVX2_INLINE void grp_normal_f32_px(const f32_ctx *c, const __m256i x[4], __m256 v[4], const px8_ctx *px, __m256i *X)
+AVX2_INLINE void grp_normal_f32_px(const f32_ctx *c, const __m256i x[4], __m256 v[4], const px8_ctx *px, __m256i *X,
+                                   const int head)
 {
     const __m256i wa[2] = {x[0], x[2]}, wb[2] = {x[1], x[3]};
     __m256 zc[2], zs[2];
-    v_boxmuller_f32(wa, wb, zc, zs, px, X);
+    v_boxmuller_f32(wa, wb, zc, zs, px, X, head);
     v[0] = v_affine(c, zc[0]);
     v[1] = v_affine(c, zs[0]);
     v[2] = v_affine(c, zc[1]);
@@ -376,8 +467,9 @@ AVX2_INLINE void grp_normal_f32_px(const f32_ctx *c, const __m256i x[4], __m256 
 
 AVX2_INLINE void grp_normal_f32(const f32_ctx *c, const __m256i x[4], __m256 v[4])
 {
-    grp_normal_f32_px(c, x, v, NULL, NULL);
+    grp_normal_f32_px(c, x, v, NULL, NULL, 0);
 }
+
 
 /* Truncated normal float32 with the tail lanes packed together.  The central
  * rational covers q >= 0.02, so bounds inside about [-2.05, 2.05] (the default
@@ -599,7 +691,27 @@ AVX2_INLINE void grp2_truncnorm_f32(const f32_ctx *c, const __m256i x[4], const 
     }
 
 /* Normal float32: each step transforms group j while the Philox rounds of group
-   j + 8 run interleaved (grp_normal_f32_px); then the tail loop. */
+   j + 8 run interleaved (grp_normal_f32_px), in the head form when no group of
+   the call has a carry into counter word 1 (HEAD, a constant); then the tail loop. */
+#define NORMAL_F32_PIPELINE(HEAD, STORE, BPB)                                              \
+    do {                                                                                   \
+        px8(&px, b0, x);                                                                   \
+        for (; j + 16 <= nb; j += 8) {                                                     \
+            if (HEAD) {                                                                    \
+                y[0] = px8_counter0(b0 + j + 8);                                           \
+            } else {                                                                       \
+                px8_counter(b0 + j + 8, &y[0], &y[1]);                                     \
+                y[2] = px.c2;                                                              \
+                y[3] = px.c3;                                                              \
+            }                                                                              \
+            grp_normal_f32_px(&c, x, v, &px, y, HEAD);                                     \
+            STORE(o + j * (BPB), v[0], v[1], v[2], v[3]);                                  \
+            for (int k = 0; k < 4; k++) x[k] = y[k];                                       \
+        }                                                                                  \
+        grp_normal_f32(&c, x, v); /* group j, whole (j + 8 <= nb) */                       \
+        STORE(o + j * (BPB), v[0], v[1], v[2], v[3]);                                      \
+        j += 8;                                                                            \
+    } while (0)
 #define DEFINE_NORMAL_F32_KERNEL(NAME, STORE, BPB)                                         \
     AVX2 static void NAME(const winit_plan *p, uint64_t b0, size_t nb, void *out)          \
     {                                                                                      \
@@ -612,18 +724,10 @@ AVX2_INLINE void grp2_truncnorm_f32(const f32_ctx *c, const __m256i x[4], const 
         __m256i x[4], y[4];                                                                \
         __m256 v[4];                                                                       \
         if (nb >= 16) {                                                                    \
-            px8(&px, b0, x);                                                               \
-            for (; j + 16 <= nb; j += 8) {                                                 \
-                px8_counter(b0 + j + 8, &y[0], &y[1]);                                     \
-                y[2] = px.c2;                                                              \
-                y[3] = px.c3;                                                              \
-                grp_normal_f32_px(&c, x, v, &px, y);                                       \
-                STORE(o + j * (BPB), v[0], v[1], v[2], v[3]);                              \
-                for (int k = 0; k < 4; k++) x[k] = y[k];                                   \
-            }                                                                              \
-            grp_normal_f32(&c, x, v); /* group j, whole (j + 8 <= nb) */                   \
-            STORE(o + j * (BPB), v[0], v[1], v[2], v[3]);                                  \
-            j += 8;                                                                        \
+            if (__builtin_expect(px_head_ready(&px, b0 + 8, nb - 8), 1))                   \
+                NORMAL_F32_PIPELINE(1, STORE, BPB);                                        \
+            else                                                                           \
+                NORMAL_F32_PIPELINE(0, STORE, BPB);                                        \
         }                                                                                  \
         F32_TAIL_LOOP(grp_normal_f32, STORE, BPB)                                          \
     }
