@@ -410,6 +410,9 @@ typedef struct {
     __m256 a, b, alo, ahi, bk, soff;
     __m256 scale24; /* scale * 2^-24, used only when exact (fold24) */
     int fold24;
+    /* Exact shortcuts of loc + scale * v, same bits: loc + 1 * v = loc + v; and for
+       uniform, where v = scale * u >= +0 when scale > 0, (+-0) + v = v. */
+    int scale1, uniform_loc0;
 } f32_ctx;
 
 AVX2_INLINE void f32_ctx_init(f32_ctx *c, const winit_plan *p)
@@ -427,6 +430,8 @@ AVX2_INLINE void f32_ctx_init(f32_ctx *c, const winit_plan *p)
        same real product is rounded once either way, overflow and NaN included). */
     float s = p->scale32, as = s < 0 ? -s : s;
     c->fold24 = !(as > 0.0f && as < 0x1p-102f);
+    c->scale1 = s == 1.0f;
+    c->uniform_loc0 = c->fold24 && p->loc32 == 0.0f && s > 0.0f;
     c->scale24 = PS(s * 0x1p-24f);
 }
 
@@ -444,7 +449,10 @@ AVX2_INLINE __m256 v_u01_f32(__m256i w)
 /* 8 blocks -> 32 float32 working values in SoA order (v[k] = value k of each block). */
 AVX2_INLINE void grp_uniform_f32(const f32_ctx *c, const __m256i x[4], __m256 v[4])
 {
-    if (__builtin_expect(c->fold24, 1)) {
+    if (c->uniform_loc0) {
+        for (int k = 0; k < 4; k++)
+            v[k] = _mm256_mul_ps(c->scale24, _mm256_cvtepi32_ps(_mm256_srli_epi32(x[k], 8)));
+    } else if (__builtin_expect(c->fold24, 1)) {
         for (int k = 0; k < 4; k++)
             v[k] = _mm256_add_ps(c->loc, _mm256_mul_ps(c->scale24, _mm256_cvtepi32_ps(_mm256_srli_epi32(x[k], 8))));
     } else {
@@ -459,10 +467,17 @@ AVX2_INLINE void grp_normal_f32_px(const f32_ctx *c, const __m256i x[4], __m256 
     const __m256i wa[2] = {x[0], x[2]}, wb[2] = {x[1], x[3]};
     __m256 zc[2], zs[2];
     v_boxmuller_f32(wa, wb, zc, zs, px, X, head);
-    v[0] = v_affine(c, zc[0]);
-    v[1] = v_affine(c, zs[0]);
-    v[2] = v_affine(c, zc[1]);
-    v[3] = v_affine(c, zs[1]);
+    if (c->scale1) {
+        v[0] = _mm256_add_ps(c->loc, zc[0]);
+        v[1] = _mm256_add_ps(c->loc, zs[0]);
+        v[2] = _mm256_add_ps(c->loc, zc[1]);
+        v[3] = _mm256_add_ps(c->loc, zs[1]);
+    } else {
+        v[0] = v_affine(c, zc[0]);
+        v[1] = v_affine(c, zs[0]);
+        v[2] = v_affine(c, zc[1]);
+        v[3] = v_affine(c, zs[1]);
+    }
 }
 
 AVX2_INLINE void grp_normal_f32(const f32_ctx *c, const __m256i x[4], __m256 v[4])
@@ -796,6 +811,7 @@ DEFINE_16B_KERNEL(raw_u32, raw_ctx, raw_ctx_init, grp_raw_c)
 typedef struct {
     __m256d loc, scale;
     __m256d a, b, alo, ahi, bk, soff;
+    int scale1, uniform_loc0; /* as in f32_ctx */
 } f64_ctx;
 
 AVX2_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
@@ -808,6 +824,8 @@ AVX2_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
     c->ahi = PD(p->trunc64.ahi);
     c->bk = PD(p->trunc64.bk);
     c->soff = PD(p->trunc64.soff);
+    c->scale1 = p->scale64 == 1.0;
+    c->uniform_loc0 = p->loc64 == 0.0 && p->scale64 > 0.0;
 }
 
 AVX2_INLINE __m256d v_affine_pd(const f64_ctx *c, __m256d v)
@@ -934,7 +952,8 @@ AVX2_INLINE void grp_normal_f64_part(const f64_ctx *c, const __m256i x[4], const
         __m256d negs = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(q[h], EPI64(2)), 62));
         __m256d zc = _mm256_mul_pd(r[h], _mm256_xor_pd(cc, negc));
         __m256d zs = _mm256_mul_pd(r[h], _mm256_xor_pd(ss, negs));
-        store_pairs_pd(d + 64 * h, v_affine_pd(c, zc), v_affine_pd(c, zs));
+        if (c->scale1) store_pairs_pd(d + 64 * h, _mm256_add_pd(c->loc, zc), _mm256_add_pd(c->loc, zs));
+        else store_pairs_pd(d + 64 * h, v_affine_pd(c, zc), v_affine_pd(c, zs));
     });
 }
 
@@ -1024,7 +1043,10 @@ AVX2_INLINE void grp_uniform_f64(const f64_ctx *c, const __m256i x[4], char *d)
 {
     __m256i u[4];
     tr4x4l(x[0], x[1], x[2], x[3], u);
-    for (int i = 0; i < 4; i++) u[i] = _mm256_castpd_si256(v_affine_pd(c, v_u01_f64(u[i])));
+    if (c->uniform_loc0)
+        for (int i = 0; i < 4; i++) u[i] = _mm256_castpd_si256(_mm256_mul_pd(c->scale, v_u01_f64(u[i])));
+    else
+        for (int i = 0; i < 4; i++) u[i] = _mm256_castpd_si256(v_affine_pd(c, v_u01_f64(u[i])));
     store_halves16(d, u);
 }
 

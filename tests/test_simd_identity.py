@@ -103,6 +103,27 @@ def test_raw_unaligned_out():
         assert_same_bits(a, b, f"raw unaligned n={n}")
 
 
+# Parameters that take the kernels' exact shortcuts of loc + scale * v (std 1:
+# mean + v; uniform with low +-0 and high > 0: no add), with signed zeros, and
+# their non-shortcut neighbours.
+NORMAL_SHORTCUTS = [(0.0, 1.0), (-0.0, 1.0), (3.0, 1.0), (-2.5, 1.0), (0.0, 2.5), (-0.0, 2.5), (0.0, 1e-30),
+                    (1.0, 0.0)]
+UNIFORM_SHORTCUTS = [(0.0, 1.0), (-0.0, 1.0), (0.0, 2.5), (-0.0, 2.5), (0.0, 1e-30), (-1.0, 0.0), (-0.0, 0.0),
+                     (3.0, 4.0)]
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("k", range(len(NORMAL_SHORTCUTS)))
+def test_affine_shortcuts(dtype, k):
+    n = 4099
+    mean, std = NORMAL_SHORTCUTS[k]
+    a, b = scalar_and_avx2(lambda: winit.normal(n, mean, std, seed=11, dtype=dtype, offset=1, threads=1))
+    assert_same_bits(a, b, f"normal {dtype} mean={mean} std={std}")
+    low, high = UNIFORM_SHORTCUTS[k]
+    a, b = scalar_and_avx2(lambda: winit.uniform(n, low, high, seed=11, dtype=dtype, offset=1, threads=1))
+    assert_same_bits(a, b, f"uniform {dtype} low={low} high={high}")
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32"])
 def test_extreme_scales(dtype):
     """Half overflow to inf, half subnormals and float32 subnormals go through the
