@@ -847,25 +847,33 @@ AVX2_INLINE __m256d v_u32_to_pd(__m128i v)
     return _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(v, _mm_set1_epi32((int)0x80000000u))), PD(2147483648.0));
 }
 
-/* winit__log(x, eoff) */
-AVX2_INLINE __m256d v_log(__m256d x, const __m256d *eoff)
+/* (ix >> 52) - 1023 as a double: 2^52 + (ix >> 52) minus 2^52 + 1023 */
+AVX2_INLINE __m256d v_exponent_pd(__m256i ix)
 {
-    __m256i ix = _mm256_add_epi64(_mm256_castpd_si256(x), EPI64(0x3ff0000000000000ull - WINIT_SQRTH_BITS));
-    /* (ix >> 52) - 1023 as a double: 2^52 + (ix >> 52) minus 2^52 + 1023 */
-    __m256d dk = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix, 52), EPI64(0x4330000000000000ull))),
-                               PD(4503599627371519.0 /* 2^52 + 1023 */));
-    if (eoff) dk = _mm256_sub_pd(dk, *eoff);
-    __m256d m = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix, EPI64(0x000fffffffffffffull)), EPI64(WINIT_SQRTH_BITS)));
-    __m256d f = _mm256_sub_pd(m, PD(1.0));
-    __m256d hfsq = _mm256_mul_pd(_mm256_mul_pd(PD(0.5), f), f);
+    return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix, 52), EPI64(0x4330000000000000ull))),
+                         PD(4503599627371519.0 /* 2^52 + 1023 */));
+}
+
+/* -2 ln(1 + f) = s Q(s^2), s = f / (2 + f) (winit__m2log) */
+AVX2_INLINE __m256d v_m2log1p_pd(__m256d f)
+{
     __m256d s = _mm256_div_pd(f, _mm256_add_pd(PD(2.0), f));
     __m256d z = _mm256_mul_pd(s, s);
-    __m256d w = _mm256_mul_pd(z, z);
-    __m256d t1 = _mm256_mul_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, PD(WINIT_LG6), PD(WINIT_LG4)), PD(WINIT_LG2)));
-    __m256d t2 = _mm256_mul_pd(z, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, _mm256_fmadd_pd(w, PD(WINIT_LG7), PD(WINIT_LG5)), PD(WINIT_LG3)), PD(WINIT_LG1)));
-    __m256d R = _mm256_add_pd(t2, t1);
-    __m256d u = _mm256_fmadd_pd(s, _mm256_add_pd(hfsq, R), _mm256_mul_pd(dk, PD(WINIT_LN2LO)));
-    return _mm256_sub_pd(_mm256_mul_pd(dk, PD(WINIT_LN2HI)), _mm256_sub_pd(_mm256_sub_pd(hfsq, u), f));
+    __m256d q = _mm256_fmadd_pd(PD(WINIT_M2LOG_Q5), z, PD(WINIT_M2LOG_Q4));
+    q = _mm256_fmadd_pd(q, z, PD(WINIT_M2LOG_Q3));
+    q = _mm256_fmadd_pd(q, z, PD(WINIT_M2LOG_Q2));
+    q = _mm256_fmadd_pd(q, z, PD(WINIT_M2LOG_Q1));
+    q = _mm256_fmadd_pd(q, z, PD(WINIT_M2LOG_Q0));
+    return _mm256_mul_pd(s, q);
+}
+
+/* winit__m2log(x, eoff) */
+AVX2_INLINE __m256d v_m2log(__m256d x, __m256d eoff)
+{
+    __m256i ix = _mm256_add_epi64(_mm256_castpd_si256(x), EPI64(0x3ff0000000000000ull - WINIT_SQRTH_BITS));
+    __m256d dk = _mm256_sub_pd(v_exponent_pd(ix), eoff);
+    __m256d m = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix, EPI64(0x000fffffffffffffull)), EPI64(WINIT_SQRTH_BITS)));
+    return _mm256_fmadd_pd(dk, PD(WINIT_M2LN2), v_m2log1p_pd(_mm256_sub_pd(m, PD(1.0))));
 }
 
 /* [zc0..3], [zs0..3] -> zc0 zs0 zc1 zs1 | zc2 zs2 zc3 zs3 stored at d */
@@ -891,42 +899,37 @@ AVX2_INLINE void grp_normal_f64_part(const f64_ctx *c, const __m256i x[4], const
         x2[h] = (h & 1) ? _mm256_extracti128_si256(g[2], 1) : _mm256_castsi256_si128(g[2]);
         x3[h] = (h & 1) ? _mm256_extracti128_si256(g[3], 1) : _mm256_castsi256_si128(g[3]);
     }
-    __m256d u1[4], ix_d[4], dk[4], f[4], hfsq[4], sv[4], z[4], w[4], t1[4], t2[4], l[4], r[4];
+    __m256d u1[4], dk[4], f[4], sv[4], z[4], qv[4], r[4];
     __m256i ix[4];
-    /* u1 = ((x_a >> 11) + 1) * 2^-53: the integer sum is exact and u1 is normal, so
-       the scaling is a change of exponent, folded into v_log's first constant */
-    BMF(u1[h] = _mm256_add_pd(_mm256_mul_pd(v_u32_to_pd(x1[h]), PD(2097152.0)),
-                              _mm256_cvtepi32_pd(_mm_add_epi32(_mm_srli_epi32(x0[h], 11), _mm_set1_epi32(1)))));
-    /* v_log(u1, NULL) */
+    /* u1 = ((x_a >> 11) + 1) * 2^-53: the integer sum (hi 2^21 + lo + 1, at most 2^53)
+       is exact and u1 is normal, so the scaling is a change of exponent, folded
+       into winit__m2log's first constant */
+    BMF(u1[h] = _mm256_fmadd_pd(v_u32_to_pd(x1[h]), PD(2097152.0),
+                                _mm256_cvtepi32_pd(_mm_add_epi32(_mm_srli_epi32(x0[h], 11), _mm_set1_epi32(1)))));
+    /* v_m2log(u1, 0), step by step */
     BMF(ix[h] = _mm256_add_epi64(_mm256_castpd_si256(u1[h]), EPI64(0x3ff0000000000000ull - WINIT_SQRTH_BITS - (53ull << 52))));
-    BMF(dk[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix[h], 52), EPI64(0x4330000000000000ull))),
-                              PD(4503599627371519.0)));
-    BMF(ix_d[h] = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix[h], EPI64(0x000fffffffffffffull)), EPI64(WINIT_SQRTH_BITS))));
-    BMF(f[h] = _mm256_sub_pd(ix_d[h], PD(1.0)));
-    BMF(hfsq[h] = _mm256_mul_pd(_mm256_mul_pd(PD(0.5), f[h]), f[h]));
+    BMF(dk[h] = v_exponent_pd(ix[h]));
+    BMF(f[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix[h], EPI64(0x000fffffffffffffull)),
+                                                                  EPI64(WINIT_SQRTH_BITS))), PD(1.0)));
     BMF(sv[h] = _mm256_div_pd(f[h], _mm256_add_pd(PD(2.0), f[h])));
     BMF(z[h] = _mm256_mul_pd(sv[h], sv[h]));
-    BMF(w[h] = _mm256_mul_pd(z[h], z[h]));
-    BMF(t1[h] = _mm256_fmadd_pd(w[h], PD(WINIT_LG6), PD(WINIT_LG4)));
-    BMF(t2[h] = _mm256_fmadd_pd(w[h], PD(WINIT_LG7), PD(WINIT_LG5)));
-    BMF(t1[h] = _mm256_mul_pd(w[h], _mm256_fmadd_pd(w[h], t1[h], PD(WINIT_LG2))));
-    BMF(t2[h] = _mm256_fmadd_pd(w[h], t2[h], PD(WINIT_LG3)));
-    BMF(t2[h] = _mm256_mul_pd(z[h], _mm256_fmadd_pd(w[h], t2[h], PD(WINIT_LG1))));
-    BMF({
-        __m256d R = _mm256_add_pd(t2[h], t1[h]);
-        __m256d u = _mm256_fmadd_pd(sv[h], _mm256_add_pd(hfsq[h], R), _mm256_mul_pd(dk[h], PD(WINIT_LN2LO)));
-        l[h] = _mm256_sub_pd(_mm256_mul_pd(dk[h], PD(WINIT_LN2HI)), _mm256_sub_pd(_mm256_sub_pd(hfsq[h], u), f[h]));
-    });
-    BMF(r[h] = _mm256_sqrt_pd(_mm256_mul_pd(PD(-2.0), l[h])));
-    /* angle */
-    __m256i q[4];
+    BMF(qv[h] = _mm256_fmadd_pd(PD(WINIT_M2LOG_Q5), z[h], PD(WINIT_M2LOG_Q4)));
+    BMF(qv[h] = _mm256_fmadd_pd(qv[h], z[h], PD(WINIT_M2LOG_Q3)));
+    BMF(qv[h] = _mm256_fmadd_pd(qv[h], z[h], PD(WINIT_M2LOG_Q2)));
+    BMF(qv[h] = _mm256_fmadd_pd(qv[h], z[h], PD(WINIT_M2LOG_Q1)));
+    BMF(qv[h] = _mm256_fmadd_pd(qv[h], z[h], PD(WINIT_M2LOG_Q0)));
+    BMF(r[h] = _mm256_sqrt_pd(_mm256_fmadd_pd(dk[h], PD(WINIT_M2LN2), _mm256_mul_pd(sv[h], qv[h]))));
+    /* angle: as winit__sincos2pi_f64, from x3 (high word) and x2 directly.  t holds
+       x3 + 2^29 in the high half of each 64-bit lane: its bit 63 is q bit 1 and bit
+       62 is q bit 0 (q mod 4 is all the signs and the swap use) */
+    __m256i t[4];
     __m256d a[4], za[4], v[4], rs[4], rc[4];
     BMF({
         __m128i x3p = _mm_add_epi32(x3[h], _mm_set1_epi32(0x20000000));
-        q[h] = _mm256_cvtepu32_epi64(_mm_srli_epi32(x3p, 30));
+        t[h] = _mm256_slli_epi64(_mm256_cvtepu32_epi64(x3p), 32);
         __m256d hi = _mm256_cvtepi32_pd(_mm_and_si128(x3p, _mm_set1_epi32(0x3FFFFFFF)));
         __m256d lo = _mm256_cvtepi32_pd(_mm_srli_epi32(x2[h], 11));
-        __m256d ri = _mm256_sub_pd(_mm256_add_pd(_mm256_mul_pd(hi, PD(2097152.0)), lo), PD(1125899906842624.0));
+        __m256d ri = _mm256_sub_pd(_mm256_fmadd_pd(hi, PD(2097152.0), lo), PD(1125899906842624.0));
         a[h] = _mm256_mul_pd(ri, PD(WINIT_PIO2_2M51));
     });
     BMF(za[h] = _mm256_mul_pd(a[h], a[h]));
@@ -939,17 +942,18 @@ AVX2_INLINE void grp_normal_f64_part(const f64_ctx *c, const __m256i x[4], const
     BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C3)));
     BMF(rs[h] = _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S2)));
     BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C2)));
-    BMF(rc[h] = _mm256_mul_pd(za[h], _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C1))));
+    BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C1)));
     BMF({
+        const __m256i sgn = EPI64(0x8000000000000000ull);
         __m256d sa = _mm256_fmadd_pd(v[h], _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S1)), a[h]);
-        __m256d hz = _mm256_mul_pd(PD(0.5), za[h]);
-        __m256d ww = _mm256_sub_pd(PD(1.0), hz);
-        __m256d ca = _mm256_add_pd(ww, _mm256_add_pd(_mm256_sub_pd(_mm256_sub_pd(PD(1.0), ww), hz), _mm256_mul_pd(za[h], rc[h])));
-        __m256d swap = _mm256_castsi256_pd(_mm256_slli_epi64(q[h], 63));
+        __m256d ca = _mm256_fmadd_pd(za[h], rc[h], PD(1.0));
+        __m256i swapi = _mm256_add_epi64(t[h], t[h]); /* bit 63 = q bit 0 */
+        __m256d swap = _mm256_castsi256_pd(swapi);
         __m256d cc = _mm256_blendv_pd(ca, sa, swap);
         __m256d ss = _mm256_blendv_pd(sa, ca, swap);
-        __m256d negc = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(_mm256_add_epi64(q[h], EPI64(1)), EPI64(2)), 62));
-        __m256d negs = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(q[h], EPI64(2)), 62));
+        /* cos sign: bit 1 of q + 1 = (q bit 1) ^ (q bit 0); sin sign: q bit 1 */
+        __m256d negc = _mm256_castsi256_pd(_mm256_and_si256(_mm256_xor_si256(t[h], swapi), sgn));
+        __m256d negs = _mm256_castsi256_pd(_mm256_and_si256(t[h], sgn));
         __m256d zc = _mm256_mul_pd(r[h], _mm256_xor_pd(cc, negc));
         __m256d zs = _mm256_mul_pd(r[h], _mm256_xor_pd(ss, negs));
         if (c->scale1) store_pairs_pd(d + 64 * h, _mm256_add_pd(c->loc, zc), _mm256_add_pd(c->loc, zs));
@@ -1014,7 +1018,7 @@ AVX2_INLINE __m256d v_trunc_f64(const f64_ctx *c, __m256i x)
                       PD(WINIT_P16_B2)), r, PD(WINIT_P16_B1)), r, PD(1.0));
     num = _mm256_mul_pd(_mm256_xor_pd(t, sgn), num);
     if (_mm256_movemask_pd(central) != 0xF) {
-        __m256d rt = _mm256_sqrt_pd(_mm256_xor_pd(v_log(q, &c->soff), sgn));
+        __m256d rt = _mm256_sqrt_pd(_mm256_mul_pd(PD(0.5), v_m2log(q, c->soff)));
         __m256d near = _mm256_cmp_pd(rt, PD(5.0), _CMP_LE_OQ);
         __m256d tn, td, fn, fd;
         v_poly7x2(_mm256_sub_pd(rt, PD(1.6)), WINIT_P16_C0, WINIT_P16_C1, WINIT_P16_C2, WINIT_P16_C3, WINIT_P16_C4,

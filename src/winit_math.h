@@ -20,8 +20,14 @@
  *    replaced before the first release.
  *  - float32 sin on [-pi/4, pi/4]: Cephes sinf polynomial (S. Moshier); cos: a
  *    degree-6 minimax fit 1 + z (C1 + z (C2 + z C3)), z = a^2, abs error 3.2e-8.
- *  - float64 log: fdlibm/musl e_log.c (Lg1..Lg7, s = f/(2+f)).
- *  - float64 sin/cos on [-pi/4, pi/4]: fdlibm/musl __sin/__cos (S1..S6, C1..C6).
+ *  - float64 -2 ln x: as fdlibm's log, s = f/(2+f) and ln(1+f) = 2 atanh(s),
+ *    but -2 ln(1+f) = s Q(s^2) with a degree-5 minimax Q fitted for winit
+ *    (relative error 2.7e-14, the factor -2 in the coefficients), plus
+ *    e (-2 ln 2): 14 operations fewer per 4 pairs than fdlibm's full-precision
+ *    form, which this replaced before the first release.
+ *  - float64 sin on [-pi/4, pi/4]: fdlibm/musl __sin (S1..S6); cos: a degree-12
+ *    minimax fit 1 + z (C1 + ... + z^5 C6), z = a^2, abs error 5.1e-17, in plain
+ *    Horner form (fdlibm's compensated form is for 1-ulp results).
  *  - inverse normal CDF: Wichura, Algorithm AS 241 (Appl. Statist. 37, 1988):
  *    PPND16 (float64); PPND7's tail (float32, q < 0.02).  The float32 central
  *    region is wider than PPND7's (q >= 0.02 instead of 0.075, so the default
@@ -41,11 +47,13 @@
  * normal, all 2^24 u1: r relative error <= 1.8e-7; all 2^24 u2: |cos|,|sin|
  * error <= 1.2e-7 (so |dz| <= 1.8e-7 |z| + 6.7e-7: at most 0.21 of the
  * tolerance 4e-6 max(1,|z|));
- * float64 normal <= 4.6e-4 of its tolerance (1e-12 max(1,|z|)).  Truncated
- * normal float32: <= 0.13 of tolerance on all 2^24 words for ten bound pairs
- * from [-1e-6, 1e-6] to [-10, 10] and [0.5, 6] (scipy float64 reference), and
- * <= 0.09 on sampled words of deep tails up to [37, 37.5] (mpmath); float64
- * <= 0.0014.  Phi in setup: relative error <= 1.3e-15 on [-37.5, 0].
+ * float64 normal: <= 0.012 of its tolerance (1e-12 max(1,|z|)) over 4e7 pairs,
+ * edge words (u1 near 1 and near 2^-53, angles at the quadrant boundaries)
+ * included (long double reference).  Truncated normal float32: <= 0.13 of
+ * tolerance on all 2^24 words for ten bound pairs from [-1e-6, 1e-6] to
+ * [-10, 10] and [0.5, 6] (scipy float64 reference), and <= 0.09 on sampled
+ * words of deep tails up to [37, 37.5] (mpmath); float64 <= 0.003 on sampled
+ * words (mpmath).  Phi in setup: relative error <= 1.3e-15 on [-37.5, 0].
  */
 #ifndef WINIT_MATH_H
 #define WINIT_MATH_H
@@ -166,14 +174,14 @@ static inline void winit_boxmuller_f32(uint32_t wa, uint32_t wb, float *zc, floa
 
 /* ---- float64 kernels ------------------------------------------------------ */
 
-#define WINIT_LG1 6.666666666666735130e-01
-#define WINIT_LG2 3.999999999940941908e-01
-#define WINIT_LG3 2.857142874366239149e-01
-#define WINIT_LG4 2.222219843214978396e-01
-#define WINIT_LG5 1.818357216161805012e-01
-#define WINIT_LG6 1.531383769920937332e-01
-#define WINIT_LG7 1.479819860511658591e-01
-#define WINIT_LN2HI 6.93147180369123816490e-01
+#define WINIT_M2LOG_Q0 -3.9999999999998934 /* -4 atanh(s)/s ~ Q0 + Q1 z + ... + Q5 z^5, z = s^2 */
+#define WINIT_M2LOG_Q1 -1.3333333335930293
+#define WINIT_M2LOG_Q2 -0.7999998974436292
+#define WINIT_M2LOG_Q3 -0.5714433603368873
+#define WINIT_M2LOG_Q4 -0.44348354439358606
+#define WINIT_M2LOG_Q5 -0.3921816786523844
+#define WINIT_M2LN2 -1.3862943611198906 /* float64(-2 ln 2) */
+#define WINIT_LN2HI 6.93147180369123816490e-01 /* for the setup's exp */
 #define WINIT_LN2LO 1.90821492927058770002e-10
 #define WINIT_SQRTH_BITS 0x3fe6a09e667f3bcdull /* float64 sqrt(1/2) */
 
@@ -183,30 +191,31 @@ static inline void winit_boxmuller_f32(uint32_t wa, uint32_t wb, float *zc, floa
 #define WINIT_S4 2.75573137070700676789e-06
 #define WINIT_S5 -2.50507602534068634195e-08
 #define WINIT_S6 1.58969099521155010221e-10
-#define WINIT_C1 4.16666666666666019037e-02
-#define WINIT_C2 -1.38888888888741095749e-03
-#define WINIT_C3 2.48015872894767294178e-05
-#define WINIT_C4 -2.75573143513906633035e-07
-#define WINIT_C5 2.08757232129817482790e-09
-#define WINIT_C6 -1.13596475577881948265e-11
+#define WINIT_C1 -0.49999999999999484
+#define WINIT_C2 0.04166666666650322
+#define WINIT_C3 -0.0013888888871727704
+#define WINIT_C4 2.4801579016596373e-05
+#define WINIT_C5 -2.75552963817716e-07
+#define WINIT_C6 2.0633590413151473e-09
 #define WINIT_PIO2_2M51 0x1.921fb54442d18p-51 /* float64(pi) * 2^-52 = pi/2 * 2^-51 */
 
-/* ln(x) - eoff ln 2 for a positive normal double x (fdlibm log, FMA Horner). */
-static inline double winit__log(double x, double eoff)
+/* -2 (ln(x) - eoff ln 2) for a positive normal double x: x = 2^e m with m in
+ * [sqrt(1/2), sqrt(2)), f = m - 1 exact, s = f/(2+f), -2 ln x = e (-2 ln 2) + s Q(s^2). */
+static inline double winit__m2log(double x, double eoff)
 {
     uint64_t ix = winit__d2u(x) + (0x3ff0000000000000ull - WINIT_SQRTH_BITS);
     double dk = (double)((int32_t)(ix >> 52) - 1023) - eoff;
     double m = winit__u2d((ix & 0x000fffffffffffffull) + WINIT_SQRTH_BITS);
     double f = m - 1.0;
-    double hfsq = (0.5 * f) * f;
     double s = f / (2.0 + f);
     double z = s * s;
-    double w = z * z;
-    double t1 = w * WINIT_FMA(w, WINIT_FMA(w, WINIT_LG6, WINIT_LG4), WINIT_LG2);
-    double t2 = z * WINIT_FMA(w, WINIT_FMA(w, WINIT_FMA(w, WINIT_LG7, WINIT_LG5), WINIT_LG3), WINIT_LG1);
-    double R = t2 + t1;
-    double u = WINIT_FMA(s, hfsq + R, dk * WINIT_LN2LO);
-    return dk * WINIT_LN2HI - ((hfsq - u) - f);
+    double q = WINIT_M2LOG_Q5;
+    q = WINIT_FMA(q, z, WINIT_M2LOG_Q4);
+    q = WINIT_FMA(q, z, WINIT_M2LOG_Q3);
+    q = WINIT_FMA(q, z, WINIT_M2LOG_Q2);
+    q = WINIT_FMA(q, z, WINIT_M2LOG_Q1);
+    q = WINIT_FMA(q, z, WINIT_M2LOG_Q0);
+    return WINIT_FMA(dk, WINIT_M2LN2, s * q);
 }
 
 /* cos and sin of 2 pi k 2^-53 for a 53-bit integer k. */
@@ -219,10 +228,8 @@ static inline void winit__sincos2pi_f64(uint64_t k, double *c, double *s)
     double v = z * a;
     double r = WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_S6, WINIT_S5), WINIT_S4), WINIT_S3), WINIT_S2);
     double sa = WINIT_FMA(v, WINIT_FMA(z, r, WINIT_S1), a);
-    double rc = z * WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_C6, WINIT_C5), WINIT_C4), WINIT_C3), WINIT_C2), WINIT_C1);
-    double hz = 0.5 * z;
-    double w = 1.0 - hz;
-    double ca = w + (((1.0 - w) - hz) + z * rc);
+    double ca = WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_FMA(z, WINIT_C6, WINIT_C5), WINIT_C4),
+                                                                  WINIT_C3), WINIT_C2), WINIT_C1), 1.0);
     double cc = (q & 1u) ? sa : ca;
     double ss = (q & 1u) ? ca : sa;
     uint64_t negc = ((q + 1u) & 2u) << 62, negs = (q & 2u) << 62;
@@ -234,8 +241,7 @@ static inline void winit__sincos2pi_f64(uint64_t k, double *c, double *s)
 static inline void winit_boxmuller_f64(uint64_t xa, uint64_t xb, double *zc, double *zs)
 {
     double u1 = (double)((xa >> 11) + 1u) * 0x1p-53;
-    double l = winit__log(u1, 0.0);
-    double r = WINIT_SQRT(-2.0 * l);
+    double r = WINIT_SQRT(winit__m2log(u1, 0.0));
     double c, s;
     winit__sincos2pi_f64(xb >> 11, &c, &s);
     *zc = r * c;
@@ -382,7 +388,7 @@ static inline double winit__ninv_upper_f64(double q, double soff)
                                WINIT_P16_B5, WINIT_P16_B6, WINIT_P16_B7);
         return ((-t) * num) / den;
     }
-    double r = WINIT_SQRT(-winit__log(q, soff));
+    double r = WINIT_SQRT(0.5 * winit__m2log(q, soff)); /* sqrt(-ln q), q scaled by 2^-soff */
     if (r <= 5.0) {
         double x = r - 1.6;
         double num = WINIT__H7(x, WINIT_P16_C0, WINIT_P16_C1, WINIT_P16_C2, WINIT_P16_C3, WINIT_P16_C4,
