@@ -11,20 +11,21 @@
  * becomes a call of the C library's fma[f], which IEEE 754 defines exactly
  * (correctly rounded), so the bits do not change, only the speed.
  *
- * Sources of the approximations:
+ * Sources of the approximations (the fits "for winit" are made and printed by
+ * tools/fit_polynomials.py; the constants here are its values rounded):
  *  - float32 -2 ln x: mantissa m in [sqrt(1/2), sqrt(2)), f = m - 1 exact,
  *    -2 ln(1 + f) = f Q(f) with Q of degree 7, a minimax fit of relative error
- *    1.7e-7 made for winit (Remez, coefficients rounded to float32), plus
- *    e (-2 ln 2).  Box-Muller needs -2 ln u1 itself, so the factor -2 is in the
- *    coefficients: 9 operations fewer per pair than Cephes' logf, which this
- *    replaced before the first release.
+ *    1.7e-7 made for winit (coefficients rounded to float32), plus e (-2 ln 2).
+ *    Box-Muller needs -2 ln u1 itself, so the factor -2 is in the coefficients:
+ *    8 operations fewer per pair than Cephes' logf (S. Moshier) and the -2
+ *    multiply, which this replaced before the first release.
  *  - float32 sin on [-pi/4, pi/4]: Cephes sinf polynomial (S. Moshier); cos: a
  *    degree-6 minimax fit 1 + z (C1 + z (C2 + z C3)), z = a^2, abs error 3.2e-8.
  *  - float64 -2 ln x: as fdlibm's log, s = f/(2+f) and ln(1+f) = 2 atanh(s),
  *    but -2 ln(1+f) = s Q(s^2) with a degree-5 minimax Q fitted for winit
  *    (relative error 2.7e-14, the factor -2 in the coefficients), plus
- *    e (-2 ln 2): 14 operations fewer per 4 pairs than fdlibm's full-precision
- *    form, which this replaced before the first release.
+ *    e (-2 ln 2): 12 operations fewer per pair than fdlibm's full-precision
+ *    form and the -2 multiply, which this replaced before the first release.
  *  - float64 sin on [-pi/4, pi/4]: fdlibm/musl __sin (S1..S6); cos: a degree-12
  *    minimax fit 1 + z (C1 + ... + z^5 C6), z = a^2, abs error 5.1e-17, in plain
  *    Horner form (fdlibm's compensated form is for 1-ulp results).
