@@ -240,22 +240,28 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, name=None):
-    r"""Glorot uniform: :math:`\mathcal{U}(-a, a)`, ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
+def _xavier_std(tensor, gain):
+    """gain * sqrt(2 / (fan_in + fan_out)), or None for a tensor with no elements."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if fan_in + fan_out == 0:
+        return None
+    return gain * math.sqrt(2.0 / float(fan_in + fan_out))
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, name=None):
+    r"""Glorot uniform: :math:`\mathcal{U}(-a, a)`, ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
+    std = _xavier_std(tensor, gain)
+    if std is None:
         return tensor
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
     return _sample(tensor, _uniform, (-a, a), generator, seed, stream, name)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, name=None):
     r"""Glorot normal: :math:`\mathcal{N}(0, \text{std}^2)`, ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    if fan_in + fan_out == 0:
+    std = _xavier_std(tensor, gain)
+    if std is None:
         return tensor
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return _sample(tensor, _normal, (0.0, std), generator, seed, stream, name)
 
 
