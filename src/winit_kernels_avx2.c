@@ -81,7 +81,7 @@ AVX2_INLINE void px8_init(px8_ctx *c, const winit_plan *p)
     c->c3 = _mm256_set1_epi32((int)(uint32_t)(p->stream >> 32));
     c->s2 = (uint32_t)p->stream;
     c->s3 = (uint32_t)(p->stream >> 32);
-    c->head_c1 = UINT64_MAX; /* no counter word 1 yet: px_head_ready sets the constants on first use */
+    px_head_set(c, 0);
 }
 
 /* Whether blocks b .. b+n-1 share counter word 1, and if so make the head
