@@ -764,8 +764,9 @@ AVX2_INLINE void grp_raw(const __m256i x[4], char *d)
 /* Kernel storing 16 bytes per block through GRP(ctx, words, dst). */
 #define DEFINE_16B_KERNEL(NAME, CTX, CTXINIT, GRP) DEFINE_16B_KERNEL2(NAME, CTX, CTXINIT, GRP, G16B_SEQ)
 #define G16B_SEQ(GRP, c, x, y, d) do { GRP(c, x, d); GRP(c, y, (d) + 128); } while (0)
-#define G16B_NF64_S1(GRP, c, x, y, d) grp2_normal_f64(c, x, y, d, 1)
-#define G16B_NF64_SX(GRP, c, x, y, d) grp2_normal_f64(c, x, y, d, 0)
+#define G16B_NF64_S1Z(GRP, c, x, y, d) grp2_normal_f64(c, x, y, d, F64_AFFINE_STD1_LOC0)
+#define G16B_NF64_S1(GRP, c, x, y, d) grp2_normal_f64(c, x, y, d, F64_AFFINE_STD1)
+#define G16B_NF64_SX(GRP, c, x, y, d) grp2_normal_f64(c, x, y, d, F64_AFFINE_ANY)
 /* Kernel storing 16 bytes per block; G16(GRP, ctx, x, y, dst) does 16 blocks. */
 #define DEFINE_16B_KERNEL2(NAME, CTX, CTXINIT, GRP, G16)                                   \
     AVX2 static void NAME(const winit_plan *p, uint64_t b0, size_t nb, void *out)          \
@@ -807,8 +808,21 @@ DEFINE_16B_KERNEL(raw_u32, raw_ctx, raw_ctx_init, grp_raw_c)
 typedef struct {
     __m256d loc, scale;
     __m256d a, b, alo, ahi, bk, soff;
-    int scale1, uniform_loc0; /* as in f32_ctx */
+    int affine, uniform_loc0; /* affine: F64_AFFINE_*, below; uniform_loc0 as in f32_ctx */
 } f64_ctx;
+
+/* How the float64 normal kernel applies loc + scale z (a constant of each loop):
+   F64_AFFINE_STD1 is loc + z (scale == 1); F64_AFFINE_STD1_LOC0 (scale == 1 and
+   loc == +-0) computes r c + loc as one FMA, the same bits as loc + (r c): the
+   product r c is an exact zero or at least 1e-23 (r is 0 or >= 1.4e-8, |c| is 0
+   or >= 2^-51), so it rounds to the same double with or without the +-0 added,
+   and an exact zero gets the sign that loc + (r c) gives. */
+enum { F64_AFFINE_ANY, F64_AFFINE_STD1, F64_AFFINE_STD1_LOC0 };
+AVX2_INLINE int f64_affine_kind(const winit_plan *p)
+{
+    if (p->scale64 != 1.0) return F64_AFFINE_ANY;
+    return p->loc64 == 0.0 ? F64_AFFINE_STD1_LOC0 : F64_AFFINE_STD1;
+}
 
 AVX2_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
 {
@@ -820,7 +834,7 @@ AVX2_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
     c->ahi = PD(p->trunc64.ahi);
     c->bk = PD(p->trunc64.bk);
     c->soff = PD(p->trunc64.soff);
-    c->scale1 = p->scale64 == 1.0;
+    c->affine = f64_affine_kind(p);
     c->uniform_loc0 = p->loc64 == 0.0 && p->scale64 > 0.0;
 }
 
@@ -872,42 +886,94 @@ AVX2_INLINE __m256d v_m2log(__m256d x, __m256d eoff)
     return _mm256_fmadd_pd(dk, PD(WINIT_M2LN2), v_m2log1p_pd(_mm256_sub_pd(m, PD(1.0))));
 }
 
-/* [zc0..3], [zs0..3] -> zc0 zs0 zc1 zs1 | zc2 zs2 zc3 zs3 stored at d */
+/* zc, zs of the blocks in lanes (b, b+1, b+4, b+5) of a group -> their 16-byte
+   pairs (zc zs) at d + 16 b, d + 16 (b+1), d + 16 (b+4), d + 16 (b+5) */
 AVX2_INLINE void store_pairs_pd(char *d, __m256d zc, __m256d zs)
 {
     __m256d lo = _mm256_unpacklo_pd(zc, zs), hi = _mm256_unpackhi_pd(zc, zs);
     _mm_storeu_pd((double *)d, _mm256_castpd256_pd128(lo));
     _mm_storeu_pd((double *)(d + 16), _mm256_castpd256_pd128(hi));
-    _mm_storeu_pd((double *)(d + 32), _mm256_extractf128_pd(lo, 1));
-    _mm_storeu_pd((double *)(d + 48), _mm256_extractf128_pd(hi, 1));
+    _mm_storeu_pd((double *)(d + 64), _mm256_extractf128_pd(lo, 1));
+    _mm_storeu_pd((double *)(d + 80), _mm256_extractf128_pd(hi, 1));
 }
 
-/* Box-Muller float64 for blocks 0-3 (h = 0) and 4-7 (h = 1) side by side:
- * the operations of winit_boxmuller_f64, two chains interleaved. */
+/* The integer constants of the float64 Box-Muller, read through a pointer the
+   compiler cannot see through (f64_bm_consts()), so that they stay memory
+   operands.  Written as constants, GCC runs out of registers in the four-chain
+   loop and rebuilds each one in every iteration from a general register
+   (movabs, vmovq, vpbroadcastq): 3% slower (64M float64 normal). */
+typedef struct {
+    __m256i quarter;   /* 2^29 in each 32-bit lane: x3 + 2^29 rounds the quadrant */
+    __m256i magic;     /* 2^52 */
+    __m256i magic1;    /* 2^52 + 1 */
+    __m256i m2log_in;  /* winit__m2log's first constant, u1's 2^-53 folded in */
+    __m256i mant;      /* mantissa field */
+    __m256i sqrth;     /* float64 sqrt(1/2) */
+    __m256i low51;     /* 2^51 - 1 */
+    __m256i sign;      /* bit 63 */
+} f64_bm_k;
+#define K64(x) {(long long)(x), (long long)(x), (long long)(x), (long long)(x)}
+static const f64_bm_k f64_bm_k_table __attribute__((aligned(32))) = {
+    {0x2000000020000000ll, 0x2000000020000000ll, 0x2000000020000000ll, 0x2000000020000000ll},
+    K64(0x4330000000000000ull), K64(0x4330000000000001ull),
+    K64(0x3ff0000000000000ull - WINIT_SQRTH_BITS - (53ull << 52)), K64(0x000fffffffffffffull),
+    K64(WINIT_SQRTH_BITS), K64((1ull << 51) - 1), K64(0x8000000000000000ull),
+};
+#undef K64
+AVX2_INLINE const f64_bm_k *f64_bm_consts(void)
+{
+    const f64_bm_k *k = &f64_bm_k_table;
+    __asm__("" : "+r"(k));
+    return k;
+}
+
+/* v with its sign flipped where bit 63 of t is set */
+AVX2_INLINE __m256d v_xor_sign_pd(const f64_bm_k *k, __m256i t, __m256d v)
+{
+    return _mm256_xor_pd(v, _mm256_castsi256_pd(_mm256_and_si256(t, k->sign)));
+}
+
+/* Box-Muller float64 (winit_boxmuller_f64) on four chains of 4 blocks side by
+ * side.  Chain h takes group x (h < 2) or y, blocks {0,1,4,5} (h even) or
+ * {2,3,6,7} (h odd): the lanes _mm256_unpacklo/hi_epi32 pair up, so the 64-bit
+ * words x_a = x0 + 2^32 x1 and the angle's x2, x3 come out of one shuffle each,
+ * with no 128-bit extracts.  The doubles are made with the 2^52 magic number,
+ * not with int-to-double conversions (one pipe on Zen 1, and the divider's).
+ * Every value is the one winit_math.h computes, bit for bit:
+ *  - u1: (x1 - 2^31) 2^21 + (2^52 + lo + 1), lo = x0 >> 11, is the integer
+ *    (x_a >> 11) + 1 <= 2^53, exact in one FMA (the addend is the magic double);
+ *    the 2^-53 is folded into winit__m2log's first constant;
+ *  - angle: t = x2 + 2^32 (x3 + 2^29) holds q mod 4 in bits 63-62, and bits
+ *    61-11 are n = ri + 2^50 (ri of winit__sincos2pi_f64); with D = 2^52 + n
+ *    (magic), fma(D, K, -(2^52 + 2^50) K) = ri K rounded once, because
+ *    K = float64(pi) 2^-52 has 50 significant bits and 5 2^50 K is exact;
+ *  - quadrant: with a' = -a where q bit 1 is set, sin a' = -sin a exactly (odd
+ *    polynomial, symmetric rounding) and cos a' = cos a, so
+ *    cos t = (q bit 0) ? -sin a' : cos a (negated if q bit 1) and
+ *    sin t = (q bit 0) ? cos a (negated if q bit 1) : sin a', the signs of the
+ *    table in winit__sincos2pi_f64. */
 #define BMF(stmt) do { for (int h = h0; h < h1; h++) { stmt; } } while (0)
 AVX2_INLINE void grp_normal_f64_part(const f64_ctx *c, const __m256i x[4], const __m256i y[4], char *d, const int h0, const int h1,
-                                     const int scale1)
+                                     const int affine)
 {
-    __m128i x0[4], x1[4], x2[4], x3[4];
+    const f64_bm_k *k = f64_bm_consts();
+    __m256i lo[4], hi[4], t[4];
     for (int h = h0; h < h1; h++) {
-        const __m256i *g = h < 2 ? x : y;
-        x0[h] = (h & 1) ? _mm256_extracti128_si256(g[0], 1) : _mm256_castsi256_si128(g[0]);
-        x1[h] = (h & 1) ? _mm256_extracti128_si256(g[1], 1) : _mm256_castsi256_si128(g[1]);
-        x2[h] = (h & 1) ? _mm256_extracti128_si256(g[2], 1) : _mm256_castsi256_si128(g[2]);
-        x3[h] = (h & 1) ? _mm256_extracti128_si256(g[3], 1) : _mm256_castsi256_si128(g[3]);
+        const __m256i *g = h < 2 ? x : y, zero = _mm256_setzero_si256();
+        __m256i l = _mm256_srli_epi32(g[0], 11), q = _mm256_add_epi32(g[3], k->quarter);
+        lo[h] = (h & 1) ? _mm256_unpackhi_epi32(l, zero) : _mm256_unpacklo_epi32(l, zero);
+        hi[h] = (h & 1) ? _mm256_unpackhi_epi32(g[1], zero) : _mm256_unpacklo_epi32(g[1], zero);
+        t[h] = (h & 1) ? _mm256_unpackhi_epi32(g[2], q) : _mm256_unpacklo_epi32(g[2], q);
     }
     __m256d u1[4], dk[4], f[4], sv[4], z[4], qv[4], r[4];
     __m256i ix[4];
-    /* u1 = ((x_a >> 11) + 1) * 2^-53: the integer sum (hi 2^21 + lo + 1, at most 2^53)
-       is exact and u1 is normal, so the scaling is a change of exponent, folded
-       into winit__m2log's first constant */
-    BMF(u1[h] = _mm256_fmadd_pd(v_u32_to_pd(x1[h]), PD(2097152.0),
-                                _mm256_cvtepi32_pd(_mm_add_epi32(_mm_srli_epi32(x0[h], 11), _mm_set1_epi32(1)))));
+    BMF(u1[h] = _mm256_add_pd(_mm256_fmadd_pd(_mm256_castsi256_pd(_mm256_or_si256(hi[h], k->magic)), PD(0x1p21), PD(-0x1p73 - 0x1p52)),
+                              _mm256_castsi256_pd(_mm256_add_epi64(lo[h], k->magic1))));
     /* v_m2log(u1, 0), step by step */
-    BMF(ix[h] = _mm256_add_epi64(_mm256_castpd_si256(u1[h]), EPI64(0x3ff0000000000000ull - WINIT_SQRTH_BITS - (53ull << 52))));
-    BMF(dk[h] = v_exponent_pd(ix[h]));
-    BMF(f[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix[h], EPI64(0x000fffffffffffffull)),
-                                                                  EPI64(WINIT_SQRTH_BITS))), PD(1.0)));
+    BMF(ix[h] = _mm256_add_epi64(_mm256_castpd_si256(u1[h]), k->m2log_in));
+    BMF(dk[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix[h], 52), k->magic)),
+                              PD(4503599627371519.0 /* 2^52 + 1023 */)));
+    BMF(f[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix[h], k->mant), k->sqrth)), PD(1.0)));
     /* v_m2log1p_pd(f), written out step by step: with the four chains side by side
        this is 4% faster than one call per chain */
     BMF(sv[h] = _mm256_div_pd(f[h], _mm256_add_pd(PD(2.0), f[h])));
@@ -918,59 +984,49 @@ AVX2_INLINE void grp_normal_f64_part(const f64_ctx *c, const __m256i x[4], const
     BMF(qv[h] = _mm256_fmadd_pd(qv[h], z[h], PD(WINIT_M2LOG_Q1)));
     BMF(qv[h] = _mm256_fmadd_pd(qv[h], z[h], PD(WINIT_M2LOG_Q0)));
     BMF(r[h] = _mm256_sqrt_pd(_mm256_fmadd_pd(dk[h], PD(WINIT_M2LN2), _mm256_mul_pd(sv[h], qv[h]))));
-    /* angle: as winit__sincos2pi_f64, from x3 (high word) and x2 directly.  t holds
-       x3 + 2^29 in the high half of each 64-bit lane: its bit 63 is q bit 1 and bit
-       62 is q bit 0 (q mod 4 is all the signs and the swap use) */
-    __m256i t[4];
+    /* angle a' = +-ri K, sign q bit 1 */
     __m256d a[4], za[4], v[4], rs[4], rc[4];
     BMF({
-        __m128i x3p = _mm_add_epi32(x3[h], _mm_set1_epi32(0x20000000));
-        t[h] = _mm256_slli_epi64(_mm256_cvtepu32_epi64(x3p), 32);
-        __m256d hi = _mm256_cvtepi32_pd(_mm_and_si128(x3p, _mm_set1_epi32(0x3FFFFFFF)));
-        __m256d lo = _mm256_cvtepi32_pd(_mm_srli_epi32(x2[h], 11));
-        __m256d ri = _mm256_sub_pd(_mm256_fmadd_pd(hi, PD(2097152.0), lo), PD(1125899906842624.0));
-        a[h] = _mm256_mul_pd(ri, PD(WINIT_PIO2_2M51));
+        __m256i n = _mm256_and_si256(_mm256_srli_epi64(t[h], 11), k->low51);
+        __m256d dn = _mm256_castsi256_pd(_mm256_or_si256(n, k->magic));
+        a[h] = v_xor_sign_pd(k, t[h], _mm256_fmadd_pd(dn, PD(WINIT_PIO2_2M51), PD(-5 * 0x1p50 * WINIT_PIO2_2M51)));
     });
     BMF(za[h] = _mm256_mul_pd(a[h], a[h]));
     BMF(v[h] = _mm256_mul_pd(za[h], a[h]));
-    BMF(rs[h] = _mm256_fmadd_pd(za[h], PD(WINIT_S6), PD(WINIT_S5)));
-    BMF(rc[h] = _mm256_fmadd_pd(za[h], PD(WINIT_C6), PD(WINIT_C5)));
-    BMF(rs[h] = _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S4)));
-    BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C4)));
+    BMF(rs[h] = _mm256_fmadd_pd(za[h], PD(WINIT_S5), PD(WINIT_S4)));
+    BMF(rc[h] = _mm256_fmadd_pd(za[h], PD(WINIT_C5), PD(WINIT_C4)));
     BMF(rs[h] = _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S3)));
     BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C3)));
     BMF(rs[h] = _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S2)));
     BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C2)));
     BMF(rc[h] = _mm256_fmadd_pd(za[h], rc[h], PD(WINIT_C1)));
     BMF({
-        const __m256i sgn = EPI64(0x8000000000000000ull);
-        __m256d sa = _mm256_fmadd_pd(v[h], _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S1)), a[h]);
-        __m256d ca = _mm256_fmadd_pd(za[h], rc[h], PD(1.0));
-        __m256i swapi = _mm256_add_epi64(t[h], t[h]); /* bit 63 = q bit 0 */
-        __m256d swap = _mm256_castsi256_pd(swapi);
-        __m256d cc = _mm256_blendv_pd(ca, sa, swap);
+        __m256d sa = _mm256_fmadd_pd(v[h], _mm256_fmadd_pd(za[h], rs[h], PD(WINIT_S1)), a[h]); /* sin a' */
+        __m256d ca = v_xor_sign_pd(k, t[h], _mm256_fmadd_pd(za[h], rc[h], PD(1.0)));             /* +-cos a */
+        __m256d swap = _mm256_castsi256_pd(_mm256_add_epi64(t[h], t[h]));                     /* bit 63 = q bit 0 */
+        __m256d cc = _mm256_blendv_pd(ca, _mm256_xor_pd(sa, PD(-0.0)), swap);
         __m256d ss = _mm256_blendv_pd(sa, ca, swap);
-        /* cos sign: bit 1 of q + 1 = (q bit 1) ^ (q bit 0); sin sign: q bit 1 */
-        __m256d negc = _mm256_castsi256_pd(_mm256_and_si256(_mm256_xor_si256(t[h], swapi), sgn));
-        __m256d negs = _mm256_castsi256_pd(_mm256_and_si256(t[h], sgn));
-        __m256d zc = _mm256_mul_pd(r[h], _mm256_xor_pd(cc, negc));
-        __m256d zs = _mm256_mul_pd(r[h], _mm256_xor_pd(ss, negs));
-        if (scale1) store_pairs_pd(d + 64 * h, _mm256_add_pd(c->loc, zc), _mm256_add_pd(c->loc, zs));
-        else store_pairs_pd(d + 64 * h, v_affine_pd(c, zc), v_affine_pd(c, zs));
+        char *dh = d + 128 * (h >> 1) + 32 * (h & 1);
+        if (affine == F64_AFFINE_STD1_LOC0)
+            store_pairs_pd(dh, _mm256_fmadd_pd(r[h], cc, c->loc), _mm256_fmadd_pd(r[h], ss, c->loc));
+        else if (affine == F64_AFFINE_STD1)
+            store_pairs_pd(dh, _mm256_add_pd(c->loc, _mm256_mul_pd(r[h], cc)), _mm256_add_pd(c->loc, _mm256_mul_pd(r[h], ss)));
+        else
+            store_pairs_pd(dh, v_affine_pd(c, _mm256_mul_pd(r[h], cc)), v_affine_pd(c, _mm256_mul_pd(r[h], ss)));
     });
 }
 
 /* Box-Muller float64 for one group of 8 blocks (two chains) */
 AVX2_INLINE void grp_normal_f64(const f64_ctx *c, const __m256i x[4], char *d)
 {
-    grp_normal_f64_part(c, x, x, d, 0, 2, c->scale1);
+    grp_normal_f64_part(c, x, x, d, 0, 2, c->affine);
 }
 
 /* two groups (blocks 0-7 from x, 8-15 from y, stored contiguously): four chains;
-   scale1 (c->scale1) a constant of the kernel, as in grp_normal_f32_px */
-AVX2_INLINE void grp2_normal_f64(const f64_ctx *c, const __m256i x[4], const __m256i y[4], char *d, const int scale1)
+   affine (c->affine) a constant of the kernel, as scale1 in grp_normal_f32_px */
+AVX2_INLINE void grp2_normal_f64(const f64_ctx *c, const __m256i x[4], const __m256i y[4], char *d, const int affine)
 {
-    grp_normal_f64_part(c, x, y, d, 0, 4, scale1);
+    grp_normal_f64_part(c, x, y, d, 0, 4, affine);
 }
 
 /* (x >> 11) * 2^-53: v_u53_to_pd with both magic numbers scaled by 2^-53
@@ -1063,12 +1119,16 @@ AVX2_INLINE void grp_truncnorm_f64(const f64_ctx *c, const __m256i x[4], char *d
 }
 
 DEFINE_16B_KERNEL(uniform_f64, f64_ctx, f64_ctx_init, grp_uniform_f64)
+DEFINE_16B_KERNEL2(normal_f64_s1z, f64_ctx, f64_ctx_init, grp_normal_f64, G16B_NF64_S1Z)
 DEFINE_16B_KERNEL2(normal_f64_s1, f64_ctx, f64_ctx_init, grp_normal_f64, G16B_NF64_S1)
 DEFINE_16B_KERNEL2(normal_f64_sx, f64_ctx, f64_ctx_init, grp_normal_f64, G16B_NF64_SX)
 AVX2 static void normal_f64(const winit_plan *p, uint64_t b0, size_t nb, void *out)
 {
-    if (p->scale64 == 1.0) normal_f64_s1(p, b0, nb, out); /* std 1: mean + z */
-    else normal_f64_sx(p, b0, nb, out);
+    switch (f64_affine_kind(p)) {
+    case F64_AFFINE_STD1_LOC0: normal_f64_s1z(p, b0, nb, out); break;
+    case F64_AFFINE_STD1: normal_f64_s1(p, b0, nb, out); break;
+    default: normal_f64_sx(p, b0, nb, out);
+    }
 }
 DEFINE_16B_KERNEL(truncnorm_f64, f64_ctx, f64_ctx_init, grp_truncnorm_f64)
 
