@@ -822,6 +822,7 @@ typedef struct {
     __m256d loc, scale;
     __m256d a, b, alo, ahi, bk, soff;
     int affine, uniform_loc0; /* affine: F64_AFFINE_*, below; uniform_loc0 as in f32_ctx */
+    int uniform_unit;         /* uniform_loc0 and scale 1: the value is u itself */
 } f64_ctx;
 
 /* How the float64 normal kernel applies loc + scale z (a constant of each loop):
@@ -849,6 +850,7 @@ AVX2_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
     c->soff = PD(p->trunc64.soff);
     c->affine = f64_affine_kind(p);
     c->uniform_loc0 = p->loc64 == 0.0 && p->scale64 > 0.0;
+    c->uniform_unit = c->uniform_loc0 && p->scale64 == 1.0;
 }
 
 AVX2_INLINE __m256d v_affine_pd(const f64_ctx *c, __m256d v)
@@ -1113,7 +1115,9 @@ AVX2_INLINE void grp_uniform_f64(const f64_ctx *c, const __m256i x[4], char *d)
 {
     __m256i u[4];
     tr4x4l(x[0], x[1], x[2], x[3], u);
-    if (c->uniform_loc0)
+    if (c->uniform_unit)
+        for (int i = 0; i < 4; i++) u[i] = _mm256_castpd_si256(v_u01_f64(u[i]));
+    else if (c->uniform_loc0)
         for (int i = 0; i < 4; i++) u[i] = _mm256_castpd_si256(_mm256_mul_pd(c->scale, v_u01_f64(u[i])));
     else
         for (int i = 0; i < 4; i++) u[i] = _mm256_castpd_si256(v_affine_pd(c, v_u01_f64(u[i])));
