@@ -952,9 +952,10 @@ AVX2_INLINE __m256d v_xor_sign_pd(const f64_bm_k *k, __m256i t, __m256d v)
  * with no 128-bit extracts.  The doubles are made with the 2^52 magic number,
  * not with int-to-double conversions (one pipe on Zen 1, and the divider's).
  * Every value is the one winit_math.h computes, bit for bit:
- *  - u1: (x1 - 2^31) 2^21 + (2^52 + lo + 1), lo = x0 >> 11, is the integer
- *    (x_a >> 11) + 1 <= 2^53, exact in one FMA (the addend is the magic double);
- *    the 2^-53 is folded into winit__m2log's first constant;
+ *  - u1: fma(2^52 + x1, 2^21, -2^73 - 2^52) = x1 2^21 - 2^52 exactly (an
+ *    integer below 2^53 in size), plus 2^52 + lo + 1 (lo = x0 >> 11): the integer
+ *    (x_a >> 11) + 1 <= 2^53, exact; the 2^-53 is folded into winit__m2log's
+ *    first constant;
  *  - angle: t = x2 + 2^32 (x3 + 2^29) holds q mod 4 in bits 63-62, and bits
  *    61-11 are n = ri + 2^50 (ri of winit__sincos2pi_f64); with D = 2^52 + n
  *    (magic), fma(D, K, -(2^52 + 2^50) K) = ri K rounded once, because
