@@ -866,12 +866,6 @@ AVX2_INLINE __m256d v_u53_to_pd(__m256i v)
     return _mm256_add_pd(_mm256_sub_pd(hi, PD(19342813118337666422669312.0 /* 2^84 + 2^52 */)), lo);
 }
 
-/* Exact double of uint32 lanes (4 of them). */
-AVX2_INLINE __m256d v_u32_to_pd(__m128i v)
-{
-    return _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(v, _mm_set1_epi32((int)0x80000000u))), PD(2147483648.0));
-}
-
 /* (ix >> 52) - 1023 as a double: 2^52 + (ix >> 52) minus 2^52 + 1023 */
 AVX2_INLINE __m256d v_exponent_pd(__m256i ix)
 {
@@ -926,8 +920,7 @@ typedef struct {
 } f64_bm_k;
 #define K64(x) {(long long)(x), (long long)(x), (long long)(x), (long long)(x)}
 static const f64_bm_k f64_bm_k_table __attribute__((aligned(32))) = {
-    {0x2000000020000000ll, 0x2000000020000000ll, 0x2000000020000000ll, 0x2000000020000000ll},
-    K64(0x4330000000000000ull), K64(0x4330000000000001ull),
+    K64(0x2000000020000000ull), K64(0x4330000000000000ull), K64(0x4330000000000001ull),
     K64(0x3ff0000000000000ull - WINIT_SQRTH_BITS - (53ull << 52)), K64(0x000fffffffffffffull),
     K64(WINIT_SQRTH_BITS), K64((1ull << 51) - 1), K64(0x8000000000000000ull),
 };
