@@ -943,7 +943,7 @@ AVX2_INLINE __m256d v_xor_sign_pd(const f64_bm_k *k, __m256i t, __m256d v)
  * {2,3,6,7} (h odd): the lanes _mm256_unpacklo/hi_epi32 pair up, so the 64-bit
  * words x_a = x0 + 2^32 x1 and the angle's x2, x3 come out of one shuffle each,
  * with no 128-bit extracts.  The doubles are made with the 2^52 magic number,
- * not with int-to-double conversions (one pipe on Zen 1, and the divider's).
+ * not with int-to-double conversions (one per 2 cycles, on one pipe, on Zen 1).
  * Every value is the one winit_math.h computes, bit for bit:
  *  - u1: fma(2^52 + x1, 2^21, -2^73 - 2^52) = x1 2^21 - 2^52 exactly (an
  *    integer below 2^53 in size), plus 2^52 + lo + 1 (lo = x0 >> 11): the integer
