@@ -271,12 +271,19 @@ AVX2_INLINE void store_f16x32(void *out, __m256 v0, __m256 v1, __m256 v2, __m256
     _mm_storeu_si128((__m128i *)(d + 48), _mm_unpackhi_epi64(h[2], h[3]));
 }
 
+/* float32 bits x + 0x7FFF + (bit 16 of x): for a non-NaN x its high half is x
+   rounded to bfloat16, nearest even */
+AVX2_INLINE __m256i bf16_rne_high(__m256i x)
+{
+    return _mm256_add_epi32(_mm256_add_epi32(x, _mm256_set1_epi32(0x7FFF)),
+                            _mm256_and_si256(_mm256_srli_epi32(x, 16), _mm256_set1_epi32(1)));
+}
+
 /* float32 bits -> bfloat16 bits in the low half of each lane (RNE, NaN quiet). */
 AVX2_INLINE __m256i bf16_bits(__m256i x)
 {
     __m256i h = _mm256_srli_epi32(x, 16);
-    __m256i r = _mm256_srli_epi32(
-        _mm256_add_epi32(_mm256_add_epi32(x, _mm256_set1_epi32(0x7FFF)), _mm256_and_si256(h, _mm256_set1_epi32(1))), 16);
+    __m256i r = _mm256_srli_epi32(bf16_rne_high(x), 16);
     __m256 f = _mm256_castsi256_ps(x);
     __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(f, f, _CMP_UNORD_Q));
     return _mm256_blendv_epi8(r, _mm256_or_si256(h, _mm256_set1_epi32(0x40)), nan);
@@ -289,14 +296,9 @@ AVX2_INLINE void store_bf16x32(void *out, __m256 v0, __m256 v1, __m256 v2, __m25
     __m256i p01, p23;
     __m256 ord = _mm256_and_ps(_mm256_cmp_ps(v0, v1, _CMP_ORD_Q), _mm256_cmp_ps(v2, v3, _CMP_ORD_Q));
     if (__builtin_expect(_mm256_movemask_ps(ord) == 0xFF, 1)) {
-        /* no NaN: the high half of x + 0x7FFF + lsb is the RNE result (as bf16_bits) */
-        const __m256i one = _mm256_set1_epi32(1), bias = _mm256_set1_epi32(0x7FFF);
-        __m256i x0 = _mm256_castps_si256(v0), x1 = _mm256_castps_si256(v1);
-        __m256i x2 = _mm256_castps_si256(v2), x3 = _mm256_castps_si256(v3);
-        __m256i t0 = _mm256_add_epi32(_mm256_add_epi32(x0, bias), _mm256_and_si256(_mm256_srli_epi32(x0, 16), one));
-        __m256i t1 = _mm256_add_epi32(_mm256_add_epi32(x1, bias), _mm256_and_si256(_mm256_srli_epi32(x1, 16), one));
-        __m256i t2 = _mm256_add_epi32(_mm256_add_epi32(x2, bias), _mm256_and_si256(_mm256_srli_epi32(x2, 16), one));
-        __m256i t3 = _mm256_add_epi32(_mm256_add_epi32(x3, bias), _mm256_and_si256(_mm256_srli_epi32(x3, 16), one));
+        /* no NaN: the high halves of bf16_rne_high are the results */
+        __m256i t0 = bf16_rne_high(_mm256_castps_si256(v0)), t1 = bf16_rne_high(_mm256_castps_si256(v1));
+        __m256i t2 = bf16_rne_high(_mm256_castps_si256(v2)), t3 = bf16_rne_high(_mm256_castps_si256(v3));
         p01 = _mm256_blend_epi16(_mm256_srli_epi32(t0, 16), t1, 0xAA);
         p23 = _mm256_blend_epi16(_mm256_srli_epi32(t2, 16), t3, 0xAA);
     } else {
@@ -866,10 +868,11 @@ AVX2_INLINE __m256d v_u53_to_pd(__m256i v)
     return _mm256_add_pd(_mm256_sub_pd(hi, PD(19342813118337666422669312.0 /* 2^84 + 2^52 */)), lo);
 }
 
-/* (ix >> 52) - 1023 as a double: 2^52 + (ix >> 52) minus 2^52 + 1023 */
-AVX2_INLINE __m256d v_exponent_pd(__m256i ix)
+/* (ix >> 52) - 1023 as a double: 2^52 + (ix >> 52) minus 2^52 + 1023; magic holds
+   the bits of 2^52 (a parameter so that the Box-Muller loop can pass its OPAQUE copy) */
+AVX2_INLINE __m256d v_exponent_pd(__m256i ix, __m256i magic)
 {
-    return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix, 52), EPI64(0x4330000000000000ull))),
+    return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix, 52), magic)),
                          PD(4503599627371519.0 /* 2^52 + 1023 */));
 }
 
@@ -890,7 +893,7 @@ AVX2_INLINE __m256d v_m2log1p_pd(__m256d f)
 AVX2_INLINE __m256d v_m2log(__m256d x, __m256d eoff)
 {
     __m256i ix = _mm256_add_epi64(_mm256_castpd_si256(x), EPI64(0x3ff0000000000000ull - WINIT_SQRTH_BITS));
-    __m256d dk = _mm256_sub_pd(v_exponent_pd(ix), eoff);
+    __m256d dk = _mm256_sub_pd(v_exponent_pd(ix, EPI64(0x4330000000000000ull)), eoff);
     __m256d m = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix, EPI64(0x000fffffffffffffull)), EPI64(WINIT_SQRTH_BITS)));
     return _mm256_fmadd_pd(dk, PD(WINIT_M2LN2), v_m2log1p_pd(_mm256_sub_pd(m, PD(1.0))));
 }
@@ -977,8 +980,7 @@ AVX2_INLINE void grp_normal_f64_part(const f64_ctx *c, const __m256i x[4], const
                               _mm256_castsi256_pd(_mm256_add_epi64(lo[h], k->magic1))));
     /* v_m2log(u1, 0), step by step */
     BMF(ix[h] = _mm256_add_epi64(_mm256_castpd_si256(u1[h]), k->m2log_in));
-    BMF(dk[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(ix[h], 52), k->magic)),
-                              PD(4503599627371519.0 /* 2^52 + 1023 */)));
+    BMF(dk[h] = v_exponent_pd(ix[h], k->magic));
     BMF(f[h] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(_mm256_and_si256(ix[h], k->mant), k->sqrth)), PD(1.0)));
     /* v_m2log1p_pd(f), written out step by step: with the four chains side by side
        this is 4% faster than one call per chain */
