@@ -164,10 +164,11 @@ def _sample(dist, p0, p1, lower, upper, shape, seed, stream, name, dtype, out, o
     direct = out is not None and out.flags.c_contiguous
     target = out if direct else np.empty(result_shape, dtype=np_dtype)
     flat = target if target.ndim == 1 else target.reshape(-1)
-    if flat.size and rows is None:
-        _core.fill(flat, dist, code, seed, stream, p0, p1, lower, upper, offset, threads)
-    elif flat.size:
-        _core.fill_rows(flat, dist, code, seed, stream, p0, p1, lower, upper, rows[0], rows[1], rows[2], threads)
+    if flat.size:
+        if rows is None:
+            _core.fill(flat, dist, code, seed, stream, p0, p1, lower, upper, offset, threads)
+        else:
+            _core.fill_rows(flat, dist, code, seed, stream, p0, p1, lower, upper, rows[0], rows[1], rows[2], threads)
     if out is not None:
         if not direct:  # strided out: computed contiguously, then copied in
             out[...] = target
