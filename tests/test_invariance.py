@@ -72,6 +72,28 @@ def test_chunking(threshold):
         core._set_parallel_threshold(old)
 
 
+# ----------------------------------------------------------------------------- code path
+def test_isa_switch():
+    """The path switch names what it takes; the AVX2 path is refused, not faked, on a CPU
+    without AVX2 (tests/test_simd_identity.py compares the two paths where both exist)."""
+    core = winit._core
+    old = core._get_isa()
+    try:
+        with pytest.raises(ValueError, match="isa must be one of"):
+            core._set_isa("sse2")
+        core._set_isa("scalar")
+        assert core._get_isa() == "scalar"
+        if core.cpu_has_avx2():
+            core._set_isa("avx2")
+            assert core._get_isa() == "avx2"
+        else:  # only the scalar path exists here, and it says so
+            with pytest.raises(ValueError, match="avx2"):
+                core._set_isa("avx2")
+            assert core._get_isa() == "scalar"
+    finally:
+        core._set_isa("auto" if old == "avx2" else old)
+
+
 # ----------------------------------------------------------------------------- region
 REGIONS = [
     ((13,), (slice(2, 11),)),
