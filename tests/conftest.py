@@ -19,6 +19,8 @@ DATA = os.path.join(HERE, "data")
 
 import ml_dtypes  # the test extra installs it: bfloat16 is tested, never dropped
 
+import torchvision_shim  # noqa: F401,E402  (timm and transformers import beside CPU torch)
+
 BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
 HALF_DTYPES = ["float16", "bfloat16"]

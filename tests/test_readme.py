@@ -14,6 +14,7 @@ def test_readme_has_examples():
 
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_readme_block_runs(index, monkeypatch):
+def test_readme_block_runs(index, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # blocks that write files write them here
     monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "torch"))
     exec(compile(BLOCKS[index], "README.md block %d" % index, "exec"), {"__name__": "readme"})

@@ -1,11 +1,13 @@
-"""The `winit` command: `winit bench` (speed against numpy/torch, side by side)
-and `winit propagate` (activation scale through a deep MLP per scheme)."""
+"""The `winit` command: `winit bench` (speed against numpy/torch, side by side),
+`winit init` (a transformers model from its config to a seed checkpoint) and
+`winit propagate` (activation scale through a deep MLP per scheme)."""
 import argparse
 import importlib
 import sys
 
 COMMANDS = {
     "bench": ("winit.bench", "measure fill speed against numpy (and torch) in one run"),
+    "init": ("winit.init_checkpoint", "a transformers model from its config straight to a seed checkpoint"),
     "propagate": ("winit.propagate", "activation std per layer of a deep MLP, per init scheme"),
 }
 

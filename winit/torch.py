@@ -20,9 +20,13 @@ PyTorch's own per-layer defaults, each parameter on the stream of its
 qualified name, so adding, removing or reordering layers never changes the
 values of the other layers.
 """
+import copy
 import fnmatch
 import importlib
+import inspect
+import json
 import math
+import os
 import warnings
 
 import numpy as np
@@ -34,14 +38,11 @@ from ._generator import Generator
 from ._sampling import normal as _normal
 from ._sampling import truncated_normal as _truncated_normal
 from ._sampling import uniform as _uniform
+from ._torch_tensor import _NP_DTYPES, _np_dtype, _np_view, _write  # noqa: F401
 from ._validate import check_seed, closest
 
-try:
-    import ml_dtypes as _ml_dtypes
-except ImportError:  # pragma: no cover
-    _ml_dtypes = None
-
-from . import _schemes
+from . import _deferred, _schemes
+from ._deferred import DeferredInitError
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -52,12 +53,8 @@ __all__ = [
     "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse",
     # winit additions
     "manual_seed", "default_generator", "init_module",
+    "deferred_init", "materialize", "is_deferred", "save_safetensors", "DeferredInitError",
 ]
-
-_NP_DTYPES = {torch.float32: np.dtype(np.float32), torch.float64: np.dtype(np.float64),
-              torch.float16: np.dtype(np.float16)}
-if _ml_dtypes is not None:
-    _NP_DTYPES[torch.bfloat16] = np.dtype(_ml_dtypes.bfloat16)
 
 # ------------------------------------------------------------ the generator
 _default = None
@@ -95,51 +92,6 @@ def _source(generator, seed, stream, name):
         w = default_generator().random_raw(2)
         seed = int(w[0]) | (int(w[1]) << 32)
     return None, {"seed": seed, "stream": stream, "name": name}
-
-
-# ------------------------------------------------------ tensor <-> numpy
-def _np_dtype(tensor):
-    dt = _NP_DTYPES.get(tensor.dtype)
-    if dt is None:
-        raise TypeError("winit.torch fills floating tensors of dtype float32, float64, float16 or "
-                        f"bfloat16; got {tensor.dtype}")
-    return dt
-
-
-def _np_view(tensor):
-    """A numpy array sharing ``tensor``'s memory (CPU, any strides), or None."""
-    if tensor.device.type != "cpu":
-        return None
-    t = tensor.detach()
-    if any(s == 0 and n > 1 for s, n in zip(t.stride(), t.shape)):
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
-                           "refers to a single memory location. Please clone() the tensor before "
-                           "performing the operation.")
-    if t.dtype == torch.bfloat16:
-        return t.view(torch.int16).numpy().view(_NP_DTYPES[torch.bfloat16])
-    return t.numpy()
-
-
-def _write(tensor, fill):
-    """Run ``fill(arr)`` on a numpy view of ``tensor`` (or a temporary copied in)."""
-    dt = _np_dtype(tensor)
-    if tensor.is_meta:
-        return tensor
-    with torch.no_grad():
-        arr = _np_view(tensor)
-        if arr is not None:
-            fill(arr)
-        else:
-            arr = np.empty(tuple(tensor.shape), dtype=dt)
-            fill(arr)
-            tensor.copy_(_from_numpy(arr))
-    return tensor
-
-
-def _from_numpy(arr):
-    if _ml_dtypes is not None and arr.dtype == _NP_DTYPES.get(torch.bfloat16):
-        return torch.from_numpy(np.ascontiguousarray(arr).view(np.int16)).view(torch.bfloat16)
-    return torch.from_numpy(np.ascontiguousarray(arr))
 
 
 _GEN_METHODS = {_normal: "normal", _uniform: "uniform", _truncated_normal: "truncated_normal"}
@@ -377,98 +329,6 @@ sparse = _make_deprecate(sparse_)
 
 
 # -------------------------------------------------------------- init_module
-# Each default is fn(owner_module, param_name, tensor, seed, qualname) and
-# reproduces the layer's own reset_parameters() on winit's stream.
-def _fan_in_bound(weight):
-    fan_in, _ = _calculate_fan_in_and_fan_out(weight)
-    return 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-
-
-def _d_linear(mod, pname, p, seed, q):
-    if pname == "weight":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # zero-element weights: a no-op, as torch
-            kaiming_uniform_(p, a=math.sqrt(5), seed=seed, name=q)
-    else:
-        b = _fan_in_bound(mod.weight)
-        uniform_(p, -b, b, seed=seed, name=q)
-
-
-def _d_bilinear(mod, pname, p, seed, q):
-    b = 1 / math.sqrt(mod.weight.size(1))
-    uniform_(p, -b, b, seed=seed, name=q)
-
-
-def _d_embedding(mod, pname, p, seed, q):
-    normal_(p, seed=seed, name=q)
-    if getattr(mod, "padding_idx", None) is not None:
-        with torch.no_grad():
-            p[mod.padding_idx].fill_(0)
-
-
-def _d_norm(mod, pname, p, seed, q):
-    (ones_ if pname == "weight" else zeros_)(p)
-
-
-def _d_rnn(mod, pname, p, seed, q):
-    stdv = 1.0 / math.sqrt(mod.hidden_size) if mod.hidden_size > 0 else 0
-    uniform_(p, -stdv, stdv, seed=seed, name=q)
-
-
-def _d_mha(mod, pname, p, seed, q):
-    if pname in ("in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight"):
-        xavier_uniform_(p, seed=seed, name=q)
-    elif pname == "in_proj_bias":
-        zeros_(p)
-    else:  # bias_k, bias_v
-        xavier_normal_(p, seed=seed, name=q)
-
-
-def _d_prelu(mod, pname, p, seed, q):
-    constant_(p, mod.init)
-
-
-_DEFAULTS = {
-    **({nn.RMSNorm: _d_norm} if hasattr(nn, "RMSNorm") else {}),  # torch >= 2.4
-    nn.Linear: _d_linear,
-    nn.modules.conv._ConvNd: _d_linear,
-    nn.Bilinear: _d_bilinear,
-    nn.Embedding: _d_embedding,
-    nn.EmbeddingBag: _d_embedding,
-    nn.LayerNorm: _d_norm,
-    nn.GroupNorm: _d_norm,
-    nn.modules.batchnorm._NormBase: _d_norm,
-    nn.RNNBase: _d_rnn,
-    nn.RNNCellBase: _d_rnn,
-    nn.MultiheadAttention: _d_mha,
-    nn.PReLU: _d_prelu,
-}
-
-
-def _default_for(mod):
-    for cls in type(mod).__mro__:
-        if cls in _DEFAULTS:
-            return _DEFAULTS[cls]
-    return None
-
-
-# Container-level overrides: fn(container, prefix, plan) edits the plan of the
-# parameters below it, as the container's own _reset_parameters() does.
-def _o_mha(mod, prefix, plan):
-    q = prefix + "out_proj.bias"
-    if mod.in_proj_bias is not None and q in plan:
-        plan[q] = ("zeros_", lambda p, seed, qn: zeros_(p))
-
-
-def _o_transformer(mod, prefix, plan):
-    for qn, p in mod.named_parameters(prefix=prefix.rstrip(".")):
-        if qn in plan and p.dim() > 1:
-            plan[qn] = ("xavier_uniform_", lambda p, seed, qn: xavier_uniform_(p, seed=seed, name=qn))
-
-
-_OVERRIDES = {nn.MultiheadAttention: _o_mha, nn.Transformer: _o_transformer}
-
-
 def _rule_fn(rule, key):
     """A rule value -> fn(tensor, seed, qualname), or None to leave the parameter alone."""
     if rule is None:
@@ -510,27 +370,90 @@ def _matches(key, qn, owner):
     return qn == key or fnmatch.fnmatchcase(qn, key)
 
 
-def init_module(module, seed=None, rules=None):
-    """Re-initialize every parameter of ``module`` in place and return it.
+def _post_order(module, prefix=""):
+    for name, child in module.named_children():
+        yield from _post_order(child, prefix + name + ".")
+    yield prefix.rstrip("."), module
 
-    Each parameter gets its layer's PyTorch default (Linear/Conv*: weight
-    ``kaiming_uniform_(a=sqrt(5))``, bias ``U(+-1/sqrt(fan_in))``; Embedding
-    ``N(0, 1)`` with the padding row zeroed; LayerNorm/GroupNorm/RMSNorm/
-    BatchNorm/InstanceNorm weight 1, bias 0 (BatchNorm running stats are reset
-    too); RNN/LSTM/GRU ``U(+-1/sqrt(hidden_size))``; MultiheadAttention and
-    nn.Transformer as their ``_reset_parameters``; PReLU its ``init``), drawn
-    with ``seed`` on the stream ``name=<qualified parameter name>``: the
-    values of a parameter depend only on (seed, its name, its shape), never on
-    the other layers or on the order of creation.
+
+def _no_required_args(fn):
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+               for p in sig.parameters.values())
+
+
+def _model_init(mod):
+    """The model-level init code of ``mod`` as a no-argument callable, or None: transformers'
+    ``initialize_weights``; else a no-argument ``init_weights`` method (timm's ViT, ResNet);
+    else timm's convention of a module-level ``_init_weights(module, name)`` applied to every
+    submodule (ConvNeXt)."""
+    if callable(getattr(mod, "initialize_weights", None)) and hasattr(mod, "_init_weights"):
+        return mod.initialize_weights
+    fn = getattr(mod, "init_weights", None)
+    if callable(fn) and _no_required_args(fn):
+        return fn
+    fn = getattr(importlib.import_module(type(mod).__module__), "_init_weights", None)
+    if callable(fn) and type(mod).__module__.startswith("timm."):
+        def apply():
+            for name, sub in mod.named_modules():
+                fn(sub, name)
+        return apply
+    return None
+
+
+def _run_init_code(module):
+    """Each layer's own reset (children first), then the model-level init of the outermost
+    modules that have one (transformers clears its ``_is_hf_initialized`` marks to run again)."""
+    for _, mod in _post_order(module):
+        reset = getattr(mod, "reset_parameters", None) or getattr(mod, "_reset_parameters", None)
+        if callable(reset) and _no_required_args(reset):
+            reset()
+    todo = [module]
+    while todo:
+        mod = todo.pop()
+        fn = _model_init(mod)
+        if fn is None:
+            todo.extend(reversed(list(mod.children())))
+            continue
+        marks = [m for m in mod.modules() if m.__dict__.get("_is_hf_initialized")]
+        for m in marks:
+            m._is_hf_initialized = False
+        try:
+            fn()
+        finally:
+            for m in marks:
+                m._is_hf_initialized = True
+
+
+def init_module(module, seed=None, rules=None, *, threads=None):
+    """Re-initialize ``module`` in place with its own init code on winit's streams; return it.
+
+    The code that initialized the model when it was built runs again, recorded
+    as :func:`deferred_init` records it, and is replayed with every random draw
+    taken from winit on the stream of the written tensor's qualified name (as
+    :func:`materialize`): first each layer's ``reset_parameters`` (or
+    ``_reset_parameters``: ``nn.MultiheadAttention``, ``nn.Transformer``),
+    children before parents, as their constructors run; then the model-level
+    init: transformers' ``initialize_weights`` (``_init_weights`` on every
+    module: ``N(0, initializer_range)``, GPT-2's depth-scaled projections, zeroed
+    padding rows), else a no-argument ``init_weights()`` method (timm), else
+    timm's module-level ``_init_weights(module, name)``.  A parameter's values
+    depend only on (seed, its name, the init code), never on the other layers
+    or on the order of creation.  Parameter objects are kept (optimizers
+    holding them stay valid).
 
     ``rules`` maps qualified names, glob patterns (``"*.weight"``, fnmatch) or
-    module classes to what to do instead; the first matching key wins:
-    a winit scheme name (``"he_normal"``, applied in the torch layout), a
-    ``winit.torch`` function name (``"kaiming_normal_"``), ``(name, kwargs)``,
-    a number (constant), a callable ``fn(tensor, seed=, name=)`` or ``None``
-    (leave untouched).  Parameters without a known default and without a rule
-    are refused (ValueError) before anything is written, as are rules that
-    match no parameter.  ``seed=None`` draws one seed from the default generator.
+    module classes to what to do instead, and wins over the model's own init;
+    the first matching key wins: a winit scheme name (``"he_normal"``, applied
+    in the torch layout), a ``winit.torch`` function name
+    (``"kaiming_normal_"``), ``(name, kwargs)``, a number (constant), a
+    callable ``fn(tensor, seed=, name=)`` or ``None`` (leave untouched).  A
+    parameter that no init code writes and no rule matches is refused
+    (ValueError naming it) before anything is written, as are rules that match
+    no parameter.  ``seed=None`` draws one seed from the default generator.
     Meta tensors are skipped (call ``module.to_empty(device="cpu")`` first).
     """
     if not isinstance(module, nn.Module):
@@ -545,48 +468,336 @@ def init_module(module, seed=None, rules=None):
     if lazy:
         raise ValueError("lazy parameters are not materialized yet (run a forward pass first): "
                          + ", ".join(lazy))
-    plan, unknown = {}, []
-    for qn, p in params:
-        prefix, _, pname = qn.rpartition(".")
-        owner = module.get_submodule(prefix)
-        d = _default_for(owner)
-        if d is None:
-            unknown.append(f"{qn} ({type(owner).__name__})")
-            plan[qn] = None
-        else:
-            plan[qn] = (d.__name__, lambda p, seed, qn, d=d, owner=owner, pname=pname:
-                        d(owner, pname, p, seed, qn))
-    # containers' own resets, innermost first so that outer ones win
-    for mname, mod in reversed(list(module.named_modules())):
-        o = next((_OVERRIDES[c] for c in type(mod).__mro__ if c in _OVERRIDES), None)
-        if o is not None:
-            o(mod, mname + "." if mname else "", plan)
-    # user rules
+    if is_deferred(module):
+        raise TypeError("module is deferred (from deferred_init): use materialize(module, seed)")
+    # user rules first: they decide which parameters the model's init may leave alone; a rule
+    # that names any name of a tied parameter applies to it (under its first name)
+    ruled = {}  # id(param) -> fn
     used = set()
     compiled = [(k, _rule_fn(v, k)) for k, v in rules.items()]
-    for qn, p in params:
+    for qn, p in module.named_parameters(remove_duplicate=False):
         owner = module.get_submodule(qn.rpartition(".")[0])
         for k, fn in compiled:
             if _matches(k, qn, owner):
                 used.add(k if isinstance(k, type) else str(k))
-                plan[qn] = ("rule", fn) if fn is not None else ("skip", None)
+                ruled.setdefault(id(p), fn)
                 break
     unmatched = [k for k, _ in compiled if (k if isinstance(k, type) else str(k)) not in used]
     if unmatched:
         raise ValueError(f"rules {unmatched!r} match no parameter; parameters: "
                          + ", ".join(qn for qn, _ in params))
-    missing = [u for u in unknown if plan[u.split(" ")[0]] is None]
+    entries = [e for e in _deferred.tensors_of(module) if e[3] != "attr" and not e[4].is_meta]
+    tape = _deferred.new_tape()
+    fakes = {}
+    with _deferred.unset_fake_temporarily():
+        for qn, mod, attr, kind, t in entries:
+            if id(t) not in fakes:
+                f = tape.fake_mode.from_tensor(t.detach())
+                if kind == "param":
+                    with tape.fake_mode:
+                        f = nn.Parameter(f, requires_grad=t.requires_grad)
+                tape.initial(f, t.detach())
+                fakes[id(t)] = f
+    swapped = [(mod, attr, kind, t, fakes[id(t)]) for qn, mod, attr, kind, t in entries]
+
+    def put(which):
+        for mod, attr, kind, real, fake in swapped:
+            (mod._parameters if kind == "param" else mod._buffers)[attr] = real if which == "real" else fake
+    put("fake")
+    try:
+        with _deferred.recording(tape):
+            _run_init_code(module)
+    finally:
+        put("real")
+    # plan every storage before writing any
+    groups, seen = [], set()
+    for qn, mod, attr, kind, t in entries:
+        key = _deferred._key(fakes[id(t)])
+        if key in seen:
+            continue
+        seen.add(key)
+        if id(t) in ruled:
+            continue
+        prog = tape.program({key})
+        _deferred.check(tape, prog, qn)
+        written = any(tape.calls[i].initial is None for i in prog)
+        groups.append((qn, kind, t, key, prog, written))
+    missing = [f"{qn} ({type(module.get_submodule(qn.rpartition('.')[0])).__name__})"
+               for qn, kind, t, key, prog, written in groups if kind == "param" and not written]
     if missing:
-        raise ValueError("no PyTorch default is known for: " + ", ".join(missing)
-                         + "; give rules={name_or_pattern: scheme} for them")
+        raise ValueError("no init code (reset_parameters or the model's init) writes: "
+                         + ", ".join(missing) + "; give rules={name_or_pattern: scheme} for them")
+    # a history that reads another tensor's starting value reads it before any replay wrote it
+    own = {key for _, _, _, key, _, _ in groups}
+    for qn, kind, t, key, prog, written in groups:
+        for i in prog:
+            c = tape.calls[i]
+            if c.initial is not None and c.outs[0].key != key and c.outs[0].key in own:
+                c.initial = c.initial.clone()
+    for qn, kind, t, key, prog, written in groups:
+        if not written:
+            continue
+        replay = _deferred.Replay(tape, seed, threads, storages={key: t.untyped_storage()})
+        replay.run([i for i in prog if tape.calls[i].outs[0] is None or tape.calls[i].initial is None
+                    or tape.calls[i].outs[0].key != key], owner=qn)
     for qn, p in params:
-        kind, fn = plan[qn]
+        fn = ruled.get(id(p))
         if fn is not None and not p.is_meta:
             fn(p, seed, qn)
-    # BatchNorm & co.: reset running statistics, as their reset_parameters() does
-    with torch.no_grad():
-        for mod in module.modules():
-            if (isinstance(mod, nn.modules.batchnorm._NormBase) and mod.track_running_stats
-                    and mod.running_mean is not None and not mod.running_mean.is_meta):
-                mod.reset_running_stats()
     return module
+
+
+# ------------------------------------------------- deferred_init / materialize
+def deferred_init(fn, *args, **kwargs):
+    """Build a module without storage and record how each tensor gets its value.
+
+    Calls ``fn(*args, **kwargs)`` (a module class, ``AutoModelForCausalLM.from_config``,
+    ``timm.create_model``, any callable returning an ``nn.Module``) under torch's
+    fake tensors: no parameter or buffer storage is allocated and no random
+    number is drawn, but the model code runs as it does on a CPU (transformers
+    runs its ``_init_weights``, timm its ``init_weights``).  Every aten call is
+    recorded; :func:`materialize` or :func:`save_safetensors` replays, for each
+    tensor, the calls that produced it.  Values model code reads while it is
+    built (``.item()`` of a ``linspace``) are computed for real on the spot.
+
+    Change the returned module only through :func:`materialize`: calls made on
+    its fake tensors afterwards are not recorded, and materializing a tensor
+    they produced is refused by name.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be a callable that builds a torch.nn.Module; got {type(fn).__name__}")
+    module, _ = _deferred.record(fn, *args, **kwargs)
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"fn must return a torch.nn.Module; it returned {type(module).__name__}")
+    return module
+
+
+def is_deferred(module):
+    """True if any tensor of ``module`` is still deferred (recorded, not materialized)."""
+    return any(isinstance(e[4], _deferred.FakeTensor) for e in _deferred.tensors_of(module))
+
+
+def _groups(module):
+    """The deferred tensors of ``module`` grouped by storage, each group's history checked:
+    ``[(owner, tape, key, program, entries)]`` with ``owner`` the first qualified name."""
+    groups = {}
+    for e in _deferred.tensors_of(module):
+        t = e[4]
+        if not isinstance(t, _deferred.FakeTensor):
+            continue
+        tape = _deferred.tape_of(t)
+        key = _deferred._key(t)
+        if tape is None or key not in tape.created:
+            raise DeferredInitError(
+                f"{e[0]}: no recorded history (a fake tensor made or changed outside deferred_init; "
+                "change a deferred model inside the function given to deferred_init)")
+        g = groups.setdefault((id(tape), key), [e[0], tape, key, None, []])
+        g[4].append(e)
+    out = []
+    for owner, tape, key, _, entries in groups.values():
+        prog = tape.program({key})
+        _deferred.check(tape, prog, owner)
+        out.append((owner, tape, key, prog, entries))
+    return out
+
+
+def _progress(progress, total, desc):
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover
+        raise ImportError("progress=True needs tqdm: pip install tqdm") from None
+    return tqdm(total=total, unit="B", unit_scale=True, desc=desc)
+
+
+def _check_device(device):
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda:0'; got {device!r}") from None
+
+
+def _real_of(replay, fake, device):
+    real = replay.tensor(_deferred.Ref(fake))
+    return real if device.type == "cpu" else real.to(device)
+
+
+def _install(entries, real_of, new):
+    """Put the real tensors of ``entries`` into their modules (one object per fake: ties kept)."""
+    for qn, mod, attr, kind, fake in entries:
+        real = new.get(id(fake))
+        if real is None:
+            real = real_of(fake)
+            if kind == "param":
+                real = nn.Parameter(real, requires_grad=fake.requires_grad)
+            for k, v in _deferred.user_attrs(fake).items():
+                setattr(real, k, v)
+            new[id(fake)] = real
+        if kind == "param":
+            mod._parameters[attr] = real
+        elif kind == "buffer":
+            mod._buffers[attr] = real
+        else:
+            setattr(mod, attr, real)
+
+
+def materialize(module, seed, *, device="cpu", threads=None, progress=False):
+    """Allocate every deferred tensor of ``module`` and replay its recorded history.
+
+    Every random draw comes from winit: a tensor's values are a pure function
+    of (``seed``, its qualified name in ``module``, its recorded history) and
+    never of the other tensors, the order of creation, ``threads`` or the
+    machine.  The k-th random call (k >= 1) in a tensor's history draws from
+    the stream ``name#k``; the first from ``name`` itself.  Constant and
+    deterministic values (fills, ``arange``, RoPE frequencies, padding rows)
+    are bit-identical to a normal construction; tied parameters stay one
+    object.  Tensors are computed one at a time, so memory holds the model's
+    own bytes plus one tensor's working set.  ``threads`` (default: winit's)
+    split each random fill; ``progress=True`` shows a tqdm bar.  Calls that
+    cannot be replayed are refused by name before anything is allocated.
+    Returns ``module``.
+    """
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    seed = check_seed(seed)
+    device = _check_device(device)
+    groups = _groups(module)
+    bar = _progress(progress, sum(g[4][0][4].untyped_storage().nbytes() for g in groups), "materialize")
+    new = {}
+    try:
+        for owner, tape, key, prog, entries in groups:
+            replay = _deferred.Replay(tape, seed, threads)
+            replay.run(prog, owner=owner)
+            _install(entries, lambda f: _real_of(replay, f, device), new)
+            if bar is not None:
+                bar.update(entries[0][4].untyped_storage().nbytes())
+    finally:
+        if bar is not None:
+            bar.close()
+    return module
+
+
+# ------------------------------------------------------------ save_safetensors
+_SAVE_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16,
+                "bfloat16": torch.bfloat16}
+
+
+def _check_save_dtype(dtype):
+    if dtype is None:
+        return None
+    if isinstance(dtype, torch.dtype) and dtype in _SAVE_DTYPES.values():
+        return dtype
+    if isinstance(dtype, str) and dtype.replace("torch.", "") in _SAVE_DTYPES:
+        return _SAVE_DTYPES[dtype.replace("torch.", "")]
+    raise ValueError(f"dtype must be None or one of {', '.join(_SAVE_DTYPES)}; got {dtype!r}")
+
+
+def _identity(t):
+    """What makes two state_dict entries one tensor (tied weights)."""
+    key = _deferred._key(t) if isinstance(t, _deferred.FakeTensor) else t.untyped_storage().data_ptr()
+    return (key, t.storage_offset(), tuple(t.shape), tuple(t.stride()), t.dtype)
+
+
+def save_safetensors(module, path, seed, *, dtype=None, max_shard_size=None, progress=False,
+                     threads=None):
+    """Write ``module``'s ``state_dict`` as a seed checkpoint, one tensor at a time.
+
+    ``module`` may be deferred (:func:`deferred_init`): each tensor is then
+    computed by replaying its history exactly as :func:`materialize` would with
+    the same ``seed``, written, and freed, so peak memory is about one tensor
+    plus a bounded buffer, never the model.  Real tensors are written as they
+    are.  ``safetensors.torch.load_file`` of the result gives
+    ``materialize(module, seed).state_dict()``; tied tensors are stored once,
+    under their first name, as transformers stores them.
+
+    ``path`` ending in ``.safetensors`` is one file.  Any other ``path`` is a
+    folder in transformers' layout: ``model.safetensors``, or with
+    ``max_shard_size`` (bytes, or ``"5GB"``, ``"500MiB"``) shards
+    ``model-00001-of-0000N.safetensors`` and ``model.safetensors.index.json``;
+    for a transformers ``PreTrainedModel`` also ``config.json``, so that
+    ``from_pretrained(path)`` loads it.  ``dtype`` (``"bfloat16"``, ...) casts
+    floating tensors as they are written.  Every file is written under a
+    temporary name and renamed only when all are complete: a failure (a full
+    disk, Ctrl-C) leaves no partial file under a final name.
+    """
+    from . import _safetensors as st
+
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    seed = check_seed(seed)
+    dtype = _check_save_dtype(dtype)
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}") from None
+    single = path.endswith(".safetensors")
+    max_bytes = None if max_shard_size is None else st.parse_size(max_shard_size)
+    if single and max_bytes is not None:
+        raise ValueError("max_shard_size writes a folder of shards: give path as a folder, "
+                         f"not a .safetensors file ({path!r})")
+    folder = (os.path.dirname(path) or ".") if single else path
+    specs, sources, seen = [], [], set()
+    for name, t in module.state_dict(keep_vars=True).items():
+        ident = _identity(t)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        out = dtype if dtype is not None and t.is_floating_point() else t.dtype
+        st.dtype_code(out, name)
+        specs.append((name, out, tuple(t.shape), t.numel() * out.itemsize))
+        sources.append(t)
+    groups = {g[2]: g for g in _groups(module)}  # every history checked before any file is opened
+    shards = st.plan_shards(specs, max_bytes)
+    names = [os.path.basename(path)] if single else st.shard_names(len(shards))
+    config = getattr(module, "config", None) if not single else None
+    os.makedirs(folder, exist_ok=True)
+    bar = _progress(progress, sum(s[3] for s in specs), "save_safetensors")
+    cache = [None, None]  # the last storage replayed: (key, Replay)
+
+    def value(t):
+        if not isinstance(t, _deferred.FakeTensor):
+            return t.detach()
+        key = _deferred._key(t)
+        if cache[0] != key:
+            owner, tape, _, prog, _ = groups[key]
+            cache[1] = None
+            replay = _deferred.Replay(tape, seed, threads)
+            replay.run(prog, owner=owner)
+            cache[0], cache[1] = key, replay
+        return cache[1].tensor(_deferred.Ref(t))
+
+    try:
+        with st.AtomicFiles(folder) as files:
+            for shard, fname in zip(shards, names):
+                with files.open(fname) as f:
+                    f.write(st.header([specs[i] for i in shard]))
+                    for i in shard:
+                        with torch.no_grad():
+                            v = value(sources[i]).to("cpu", specs[i][1])
+                        f.write(st.tensor_bytes(v))
+                        del v
+                        if bar is not None:
+                            bar.update(specs[i][3])
+                cache[0] = cache[1] = None
+            if len(shards) > 1:
+                index = {"metadata": {"total_size": sum(s[3] for s in specs),
+                                      "total_parameters": sum(math.prod(s[2]) for s in specs)},
+                         "weight_map": {specs[i][0]: fname for shard, fname in zip(shards, names)
+                                        for i in shard}}
+                with files.open("model.safetensors.index.json") as f:
+                    f.write(json.dumps(index, indent=2, sort_keys=True).encode() + b"\n")
+            if config is not None and hasattr(config, "to_json_string"):
+                config = copy.deepcopy(config)
+                if dtype is not None:
+                    config.dtype = dtype
+                with files.open("config.json") as f:
+                    f.write(config.to_json_string().encode("utf-8"))
+    finally:
+        if bar is not None:
+            bar.close()
+    if not single:
+        keep = set(names) | ({"model.safetensors.index.json"} if len(shards) > 1 else set())
+        for stale in st.stale_files(folder, keep):
+            os.remove(os.path.join(folder, stale))
+    return path
