@@ -64,8 +64,8 @@ def test_quick_json_default_cases(capsys):
         assert _positive(g["goal"]) and g["met"] == (g["ratio"] >= g["goal"])
 
     calls = {c["id"]: c for c in res["calls"]}
-    assert set(calls) == {"he_normal", "small_normal"}
-    for c in calls.values():
+    assert set(calls) == {"he_normal", "small_normal"} | ({"llama_build"} if HAVE_TORCH else set())
+    for c in (calls["he_normal"], calls["small_normal"]):
         assert _positive(c["numpy"]["seconds"])
         assert c["winit"] is None or _positive(c["winit"]["seconds"])
         if HAVE_TORCH:
@@ -112,3 +112,21 @@ def test_parse_size():
     assert bench.parse_size("1k") == 1024
     assert bench.parse_size("1000") == 1000
     assert bench.size_label(64 << 20) == "64M" and bench.size_label(1000) == "1000"
+
+
+@pytest.mark.skipif(not HAVE_TORCH, reason="the test extra installs torch")
+def test_quick_run_times_the_model_build(capsys):
+    import transformers  # noqa: F401  (the test extra installs it)
+
+    res = _run_json(capsys, ["--quick", "--json", "--dists", "uniform", "--dtypes", "float32",
+                             "--threads", "1"])
+    entry = next(c for c in res["calls"] if c["id"] == "llama_build")
+    assert "LlamaForCausalLM" in entry["case"] and entry["shape"][0] > 1_000_000
+    assert _positive(entry["winit"]["seconds"]) and _positive(entry["torch"]["seconds"])
+    assert _positive(entry["ratio_torch"]) and entry["numpy"] is None
+    assert "deferred_init + materialize" in res["model_note"]
+
+
+def test_model_case_absent_without_torch():
+    spec, note = bench.llama_build_spec(None, 2, True)
+    assert spec is None and "torch" in note

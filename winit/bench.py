@@ -3,7 +3,7 @@
     winit bench [--sizes 1M,64M] [--threads 1,all] [--dists normal,uniform,truncated]
                 [--dtypes float32,float64,bfloat16] [--repeat N] [--quick] [--json] [--plain]
 
-Without selection options it measures exactly the cases of the speed goals (issue 3, 64M
+Without selection options it measures exactly the cases of the speed goals (64M
 elements) and prints two tables: the fills (winit Msamples/s, GB/s written, numpy and torch
 Msamples/s and the ratio winit/peer) and the goals (ratio, goal, met).  Given any of
 --sizes/--threads/--dists/--dtypes it measures their cross product instead (the options not
@@ -43,7 +43,7 @@ ITEMSIZE = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
 WINIT_FN = {"normal": "normal", "uniform": "uniform", "truncated": "truncated_normal"}
 
 GOAL_SIZE = 64 * MI
-# The goal cases of issue 3: (dist, dtype, threads) with threads "1" or "all".
+# The goal cases: (dist, dtype, threads) with threads "1" or "all".
 GOAL_CASES = (
     ("normal", "float32", "1"), ("normal", "float32", "all"),
     ("uniform", "float32", "1"), ("uniform", "float32", "all"),
@@ -476,6 +476,9 @@ def run(args, progress_rich=True):
          {"winit": "winit.normal(1000, seed=0)", "numpy": "rng.standard_normal(1000, dtype=float32)",
           "torch": "torch.empty(1000).normal_()"}),
     ]
+    model_spec, model_note = llama_build_spec(torch, all_n, args.quick)
+    if model_spec is not None:
+        call_specs.append(model_spec)
     for label, cid, shape, fns, whats in call_specs:
         entry = {"id": cid, "case": label, "shape": shape}
         calls_res.append(entry)
@@ -549,10 +552,55 @@ def run(args, progress_rich=True):
         "cases": case_rows,
         "fill": fill,
         "calls": calls_res,
+        "model_note": model_note,
         "goals": goals,
         "task_seconds": task_seconds,
         "elapsed_s": time.perf_counter() - started,
     }
+
+
+# The model of the deferred_init issue: 168M parameters, and a small one for --quick.
+LLAMA_168M = dict(num_hidden_layers=8, hidden_size=1024, intermediate_size=2816,
+                  num_attention_heads=16, vocab_size=32000)
+LLAMA_QUICK = dict(num_hidden_layers=2, hidden_size=256, intermediate_size=704,
+                   num_attention_heads=4, vocab_size=4000)
+
+
+def llama_build_spec(torch, all_n, quick):
+    """The call spec timing ``LlamaForCausalLM(config)`` (torch on all cores) against
+    ``deferred_init`` + ``materialize(threads=all)``, and a note; (None, why) when
+    torch or transformers is missing."""
+    if torch is None:
+        return None, "model build: torch is not installed"
+    try:
+        import transformers
+
+        cfg = transformers.LlamaConfig(**(LLAMA_QUICK if quick else LLAMA_168M))
+        build = transformers.LlamaForCausalLM
+    except Exception as e:  # absent, or a broken import (torchvision beside a CPU torch)
+        return None, "model build: transformers not importable (%s)" % " ".join(str(e).split())[:100]
+    import winit.torch as wt
+
+    n_params = sum(p.numel() for p in wt.deferred_init(build, cfg).parameters())
+
+    def torch_build():
+        before = torch.get_num_threads()
+        torch.set_num_threads(all_n)
+        try:
+            build(cfg)
+        finally:
+            torch.set_num_threads(before)
+
+    def winit_build():
+        wt.materialize(wt.deferred_init(build, cfg), seed=0, threads=all_n)
+
+    label = "LlamaForCausalLM %.0fM build (%d threads)" % (n_params / 1e6, all_n)
+    fns = {"winit": winit_build, "numpy": None, "torch": torch_build}
+    whats = {"winit": "winit.torch.materialize(deferred_init(LlamaForCausalLM, config), seed=0)",
+             "torch": "LlamaForCausalLM(config), torch on all cores"}
+    note = ("model build: %s parameters; winit: deferred_init + materialize; torch: the model's own "
+            "construction (nn.Linear's kaiming pass, then transformers' _init_weights)" % format(n_params, ","))
+    return (label, "llama_build", [n_params], fns, whats), note
 
 
 def evaluate_goals(by_case, fill, all_n):
@@ -681,7 +729,7 @@ def tables(res):
         met = sum(1 for g in res["goals"] if g["met"])
         gnotes = ["%d of %d goals met; goals are set at 64M elements%s." % (
             met, len(res["goals"]), "" if res["goals"][0]["size"] == GOAL_SIZE else " (these ratios are at %s)" % size)]
-        out.append(("Goals (issue 3, %s elements)" % size, gcols, grows, gnotes))
+        out.append(("Goals (%s elements)" % size, gcols, grows, gnotes))
 
     ccols = ["call", "winit", "numpy", "x numpy"] + (["torch", "x torch"] if has_torch else [])
     crows = []
@@ -695,6 +743,8 @@ def tables(res):
               "he_normal peers: rng.standard_normal(shape, dtype=float32) * std; "
               "torch.nn.init.kaiming_normal_(torch.empty(shape)). Small: rng.standard_normal(1000, dtype=float32); "
               "torch.empty(1000).normal_()."]
+    if res.get("model_note"):
+        cnotes.append(res["model_note"] + ".")
     out.append(("Calls", ccols, crows, cnotes))
     return out
 

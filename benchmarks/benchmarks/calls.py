@@ -84,3 +84,47 @@ class SmallCall:
 
     def time_call(self, peer, dist, mode):
         self.call()
+
+
+# The 168M-parameter Llama of the deferred_init issue.
+LLAMA_168M = dict(num_hidden_layers=8, hidden_size=1024, intermediate_size=2816,
+                  num_attention_heads=16, vocab_size=32000)
+
+
+class ModelBuild:
+    """A 168M-parameter LlamaForCausalLM with its own init, float32, all cores.
+
+    winit: winit.torch.materialize(winit.torch.deferred_init(LlamaForCausalLM, config), seed=0);
+    torch: LlamaForCausalLM(config), torch on all cores (nn.Linear's kaiming pass, then
+    transformers' _init_weights).  Needs torch and transformers (run with --python=same)."""
+
+    params = [["winit", "torch"]]
+    param_names = ["peer"]
+    number = 1
+    repeat = (2, 5, 20.0)
+    warmup_time = 0.0
+    timeout = 600
+
+    def setup(self, peer):
+        torch = import_torch()
+        try:
+            import transformers
+
+            cfg = transformers.LlamaConfig(**LLAMA_168M)
+            build = transformers.LlamaForCausalLM
+        except Exception as e:  # absent, or a broken import
+            skip("transformers not importable: %s" % e)
+        n = all_threads()
+        if peer == "winit":
+            try:
+                from winit.torch import deferred_init, materialize
+            except ImportError:
+                skip("this winit has no deferred_init")
+            self.call = lambda: materialize(deferred_init(build, cfg), seed=0, threads=n)
+        else:
+            torch.set_num_threads(n)
+            self.call = lambda: build(cfg)
+        self.call()  # warm-up
+
+    def time_build(self, peer):
+        self.call()
