@@ -147,7 +147,7 @@ def test_peak_memory_is_about_one_tensor(tmp_path):
     script = tmp_path / "peak.py"
     script.write_text(PEAK_SCRIPT.format(here=HERE))
     out = subprocess.run([sys.executable, str(script), str(tmp_path / "ckpt")], capture_output=True,
-                         text=True, timeout=300, check=True)
+                         text=True, timeout=300, check=True, cwd=tmp_path)
     r = json.loads(out.stdout.strip().splitlines()[-1])
     grown = r["peak"] - r["base"]
     # 138 MB of parameters, the largest 16 MB: the checkpoint never holds the model
@@ -251,7 +251,7 @@ def test_cli_subprocess_progress(tmp_path, gpt2_config):
             "from winit.cli import main; sys.exit(main())")
     r = subprocess.run([sys.executable, "-c", code, "init", "--hf-config", str(gpt2_config),
                         "--out", str(tmp_path / "o"), "--seed", "2"], capture_output=True, text=True,
-                       timeout=300)
+                       timeout=300, cwd=tmp_path)  # not the checkout: its winit/ has no compiled core
     assert r.returncode == 0, r.stderr
     assert "save_safetensors" in r.stderr and "100%" in r.stderr  # the progress bar
     assert sorted(os.listdir(tmp_path / "o")) == ["config.json", "model.safetensors"]
