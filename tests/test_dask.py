@@ -67,3 +67,20 @@ def test_bad_arguments_refused_eagerly():
         wd.uniform((10, 10), seed=1.5)
     with pytest.raises(ValueError, match="orthogonal"):
         wd.init("orthogonal", (10, 10), seed=0)
+
+
+def test_local_cluster_worker_processes_equal_eager():
+    """Chunks computed in other processes (distributed.LocalCluster, processes=True)."""
+    distributed = pytest.importorskip("distributed")  # the test extra installs it
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=50) as cluster, \
+            distributed.Client(cluster, timeout="60s") as client:
+        lazy = [wd.normal((300, 70), 0.5, 2.0, seed=4, name="w", chunks=(64, 33)),
+                wd.truncated_normal((300, 70), seed=4, chunks=(100, 70), dtype="float64"),
+                wd.init("he_normal", (70, 300), seed=4, chunks=(35, 64))]
+        got = client.compute(lazy, sync=True)
+        assert len(client.scheduler_info()["workers"]) == 2
+    same_bits(got[0], winit.normal((300, 70), 0.5, 2.0, seed=4, name="w"))
+    same_bits(got[1], winit.truncated_normal((300, 70), seed=4, dtype="float64"))
+    same_bits(got[2], winit.he_normal((70, 300), seed=4))

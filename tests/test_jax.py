@@ -127,8 +127,27 @@ def test_errors():
         wj.he_normal()("k", (3, 3))
     with pytest.raises(ValueError, match="key"):
         wj.he_normal()(-1, (3, 3))
-    with pytest.raises(ValueError, match="out_sharding"):
+    with pytest.raises(TypeError, match="out_sharding"):
         wj.he_normal()(0, (3, 3), out_sharding=object())
+    with pytest.raises(ValueError, match="out_sharding: a PartitionSpec needs a mesh"):
+        wj.he_normal()(0, (3, 3), out_sharding=jax.sharding.PartitionSpec("x"))
     # errors surface at trace time under jit, not inside the callback
     with pytest.raises(ValueError, match="default in_axis"):
         jax.jit(lambda k: wj.he_normal()(k, (5,)))(jax.random.key(0))
+
+
+def test_out_sharding_equals_unsharded_on_every_mesh():
+    """8 host devices in a subprocess: meshes (8,), (2, 4), (4, 2), several PartitionSpecs."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8", JAX_PLATFORMS="cpu")
+    r = subprocess.run([sys.executable, os.path.join(here, "jax_sharded_worker.py")], capture_output=True,
+                       text=True, timeout=300, env=env, cwd=here)
+    assert r.returncode == 0, r.stderr[-3000:]
+    results = json.loads(r.stdout.strip().splitlines()[-1])
+    assert len(results) >= 100
+    assert all(results.values()), [k for k, v in results.items() if not v]

@@ -24,6 +24,7 @@ This module is the engine behind ``winit.torch.deferred_init``, ``materialize``,
 
 The public functions and their documentation live in ``winit.torch``.
 """
+import collections
 import contextlib
 import copy
 import math
@@ -196,6 +197,14 @@ class Tape:
         self.created.add(r.key)
         self.calls.append(c)
 
+    def base(self, key):
+        """The geometry a storage was created with (its creating call's output), or None."""
+        cache = self.__dict__.setdefault("_bases", {})
+        if key not in cache:
+            cache[key] = next((o for c in self.calls if key in c.fresh for o in c.outs
+                               if o is not None and o.key == key), None)
+        return cache[key]
+
     def program(self, keys, end=None):
         """Indices of the calls needed to compute storages ``keys`` as of call ``end``."""
         need = set(keys)
@@ -224,19 +233,26 @@ def _fill_numpy(t, fill):
 
 
 def _float_fill(t, sampler, params, src):
+    """Fill ``t`` from ``sampler``; ``src["where"] = (shape, region)``: ``t`` is that region of a
+    tensor of that shape, and gets the region's values."""
     if t.numel() == 0:
         return t
+    src = dict(src)
+    shape, region = src.pop("where", (None, None))
     if t.dtype in _NP_DTYPES:
-        _fill_numpy(t, lambda arr: sampler(None, *params, out=arr, **src))
+        _fill_numpy(t, lambda arr: sampler(shape, *params, out=arr, region=region, **src))
     else:  # an integer or bool tensor: draw float64 and let torch cast, as torch's own fill does
-        vals = sampler(tuple(t.shape), *params, dtype="float64", **src)
+        vals = sampler(shape or tuple(t.shape), *params, dtype="float64", region=region, **src)
         t.copy_(torch.from_numpy(vals))
     return t
 
 
 def _uniform64(t, src):
-    return torch.from_numpy(_uniform(tuple(t.shape), dtype="float64", **src)) if t.numel() else \
-        torch.empty(tuple(t.shape), dtype=torch.float64)
+    src = dict(src)
+    shape, region = src.pop("where", (None, None))
+    if t.numel() == 0:
+        return torch.empty(tuple(t.shape), dtype=torch.float64)
+    return torch.from_numpy(_uniform(shape or tuple(t.shape), dtype="float64", region=region, **src))
 
 
 def _int_fill(t, low, high, src):
@@ -396,6 +412,68 @@ class Replay:
                     out = c.func(*args, **kwargs)
                 self._adopt(c, out)
 
+    def run_region(self, steps, owner, target, region):
+        """The ``region`` (a (start, stop) per dim) of ``target`` computed alone by ``steps``
+        (:func:`region_steps`): equal to the slice of the whole that :meth:`run` makes."""
+        shape = [hi - lo for lo, hi in region]
+        local = {}
+
+        def buf(ref):
+            if ref.key not in local:
+                local[ref.key] = torch.empty(shape, dtype=self.tape.base(ref.key).dtype
+                                             if ref.key != target.key else target.dtype)
+            return local[ref.key]
+
+        k = 0
+        with torch.no_grad(), unset_fake_temporarily():
+            for step in steps:
+                c = self.tape.calls[step[1]]
+                if step[0] == "fill":
+                    buf(next(o for o in c.outs if o is not None)).fill_(step[3])
+                    continue
+                if step[0] == "new":
+                    leaves = [buf(x) if isinstance(x, Ref) else x.value.clone() if isinstance(x, Const) else x
+                              for x in c.leaves]
+                    args, kwargs = pytree.tree_unflatten(leaves, c.spec)
+                    out = next(o for o in c.outs if o is not None)
+                    buf(out).copy_(c.func(*args, **kwargs))
+                    continue
+                start, dims = step[2]
+                name = None
+                if c.random:
+                    name = owner if k == 0 else f"{owner}#{k}"
+                    k += 1
+                first = c.leaves[0]
+                ext = [(s, s + 1) for s in start]
+                for j, d in enumerate(dims):
+                    if d is not None:
+                        ext[d] = (start[d], start[d] + first.size[j])
+                inter = [(max(a, lo), min(b, hi)) for (a, b), (lo, hi) in zip(ext, region)]
+                if any(a >= b for a, b in inter) or 0 in first.size:
+                    continue
+                mapped = {d for d in dims if d is not None}
+                index = tuple(slice(a - lo, b - lo) if d in mapped else a - lo
+                              for d, ((a, b), (lo, _)) in enumerate(zip(inter, region)))
+
+                def view(ref):
+                    v = buf(ref)[index]
+                    for j, d in enumerate(dims):
+                        if d is None:
+                            v = v.unsqueeze(j)
+                    return v
+                leaves = [view(x) if isinstance(x, Ref) else x.value.clone() if isinstance(x, Const) else x
+                          for x in c.leaves]
+                args, kwargs = pytree.tree_unflatten(leaves, c.spec)
+                if c.random:
+                    where = tuple(slice(inter[d][0] - start[d], inter[d][1] - start[d]) if d is not None
+                                  else slice(0, 1) for d in dims)
+                    _replay_random(c.func, args, kwargs, {"seed": self.seed, "name": name,
+                                                          "threads": self.threads,
+                                                          "where": (first.size, where)})
+                else:
+                    c.func(*args, **kwargs)
+        return buf(target)
+
     def _adopt(self, call, out):
         """Give the fresh outputs of ``call`` their storages (the real outputs' own when they match)."""
         if not call.fresh:
@@ -546,3 +624,202 @@ def tensors_of(module):
             if isinstance(v, torch.Tensor) and n not in mod._parameters and n not in mod._buffers:
                 out.append((prefix + n, mod, n, "attr", v))
     return out
+
+
+# ------------------------------------------------------------- deferred modules
+_ROOTS = weakref.WeakKeyDictionary()  # module given back by deferred_init -> {qualname: fake}
+
+
+def to_meta(module):
+    """Give ``module`` meta tensors in place of its recorded fake ones (same geometry, dtype and
+    parameter-ness), each linked to its fake by ``_winit_deferred``.  A meta module is what
+    the ecosystem shards and inspects (FSDP2's ``fully_shard``, ``parallelize_module``,
+    ``to_empty``); the qualified names are kept too, for tensors that sharding replaces."""
+    made, names = {}, {}
+    for qn, mod, attr, kind, t in tensors_of(module):
+        if not isinstance(t, FakeTensor):
+            continue
+        names.setdefault(qn, t)
+        m = made.get(id(t))
+        if m is None:
+            with unset_fake_temporarily():
+                m = torch.empty_strided(tuple(t.shape), tuple(t.stride()), dtype=t.dtype, device="meta")
+            m = dress(m, kind, t.requires_grad, t)
+            m._winit_deferred = t
+            made[id(t)] = m
+        put(mod, attr, kind, m)
+    _ROOTS[module] = names
+    return module
+
+
+def dress(t, kind, requires_grad, fake):
+    """``t`` as the kind of tensor ``fake`` stood for, with the attributes model code set on it."""
+    if kind == "param":
+        t = torch.nn.Parameter(t, requires_grad=requires_grad)
+    for k, v in user_attrs(fake).items():
+        if k != "_is_param":
+            setattr(t, k, v)
+    return t
+
+
+def put(mod, attr, kind, t):
+    """Make ``t`` the parameter, buffer or attribute ``attr`` of ``mod``."""
+    if kind == "param":
+        mod._parameters[attr] = t
+    elif kind == "buffer":
+        mod._buffers[attr] = t
+    else:
+        setattr(mod, attr, t)
+
+
+def _local(t):
+    """The local tensor of a DTensor, else None."""
+    return getattr(t, "_local_tensor", None) if type(t).__name__ == "DTensor" else None
+
+
+MISSING = object()  # a meta tensor with no recorded history
+
+
+def source(module, qualname, t):
+    """The fake tensor whose recorded history gives ``t`` (``module``'s tensor at ``qualname``):
+    a meta tensor made by :func:`to_meta`, or a DTensor with a meta local shard that
+    sharding made from one; None for a real tensor, MISSING for a meta one never recorded."""
+    fake = getattr(t, "_winit_deferred", None)
+    if fake is not None and t.is_meta:
+        return fake
+    local = _local(t)
+    if local is not None and local.is_meta:
+        return _ROOTS.get(module, {}).get(qualname, MISSING)
+    if not t.is_meta:
+        return None
+    # module.to(dtype) makes new buffers: a meta tensor of the recorded shape under the
+    # recorded name, in another floating dtype, is that cast
+    fake = _ROOTS.get(module, {}).get(qualname)
+    if (fake is not None and tuple(fake.shape) == tuple(t.shape) and fake.dtype != t.dtype
+            and fake.dtype.is_floating_point and t.dtype.is_floating_point):
+        return fake
+    return MISSING
+
+
+# ------------------------------------------------------------- regions (shards)
+# A shard is computed alone when every call of its history is elementwise over boxes of
+# the tensor (a random fill of a slice, a fill, arithmetic with scalars on a slice): each
+# call then runs on the shard's part of its box, random values addressed by their index
+# in the call's own tensor, so the shard equals the slice of the whole, bit for bit.
+SHARDS = collections.Counter()  # shards computed "alone" (as regions) or from the "whole" tensor
+_REGION_RANDOM = {"normal_", "uniform_", "trunc_normal_", "bernoulli_", "exponential_"}
+_REGION_FILLS = {"ones": 1, "zeros": 0, "full": None, "ones_like": 1, "zeros_like": 0, "full_like": None}
+_REGION_INPLACE = {"fill_", "zero_", "copy_"}
+
+
+def _contiguous_strides(size):
+    cs = [1] * len(size)
+    for d in range(len(size) - 2, -1, -1):
+        cs[d] = cs[d + 1] * size[d + 1]
+    return cs
+
+
+def is_box_target(ref):
+    """True if ``ref`` is C-contiguous (a tensor whose slices are boxes)."""
+    cs = _contiguous_strides(ref.size)
+    return all(s == c or n == 1 for s, c, n in zip(ref.stride, cs, ref.size))
+
+
+def box_of(ref, target):
+    """``ref`` as a slice of C-contiguous ``target``: (start per target dim, the target dim of
+    each view dim or None for a view dim of size 1), or None if it is not one."""
+    if ref.key != target.key or ref.dtype != target.dtype:
+        return None
+    cs = _contiguous_strides(target.size)
+    rel = ref.offset - target.offset
+    if rel < 0:
+        return None
+    start = []
+    for c in cs:
+        start.append(rel // c)
+        rel -= start[-1] * c
+    if rel or any(s >= n for s, n in zip(start, target.size)):
+        return None
+    dims, last = [], -1
+    for vs, vn in zip(ref.stride, ref.size):
+        if vn == 1:
+            dims.append(None)
+            continue
+        d = next((d for d in range(last + 1, len(cs)) if cs[d] == vs and target.size[d] > 1), None)
+        if d is None or start[d] + vn > target.size[d]:
+            return None
+        dims.append(d)
+        last = d
+    return start, dims
+
+
+def _same_box(a, b):
+    return a is not None and b is not None and a[0] == b[0] and a[1] == b[1]
+
+
+def _whole(ref, base):
+    return (ref.offset, ref.size, ref.stride) == (base.offset, base.size, base.stride)
+
+
+def region_steps(tape, program, target):
+    """``program`` as steps that compute any region of ``target`` alone, or None.
+
+    Every storage the program touches must be a tensor of ``target``'s shape (C-contiguous),
+    and every call elementwise over one box of them: an in-place call on a slice, with its
+    other tensors the same slice of other such storages; a fill; or an elementwise call
+    (``clone``, ``x * 2``) from whole tensors to a new one.  A region then maps to the same
+    region of each storage, and each is computed as that region alone."""
+    if not is_box_target(target):
+        return None
+    bases = {target.key: target}
+
+    def base(key):
+        if key not in bases:
+            b = tape.base(key)
+            if b is None or b.size != target.size or not is_box_target(b):
+                return None
+            bases[key] = b
+        return bases[key]
+
+    steps = []
+    for i in program:
+        c = tape.calls[i]
+        if c.initial is not None:
+            return None
+        op = c.func._schema.name.split("::")[-1]
+        refs = [x for x in c.leaves if isinstance(x, Ref)]
+        if any(isinstance(x, Const) and x.value.dim() != 0 for x in c.leaves):
+            return None
+        if any(base(r.key) is None for r in refs):
+            return None
+        if c.fresh:  # a new storage: a fill, or elementwise from whole tensors
+            outs = [o for o in c.outs if o is not None]
+            if len(outs) != 1 or c.fresh != {outs[0].key} or base(outs[0].key) is None \
+                    or not _whole(outs[0], bases[outs[0].key]):
+                return None
+            if op in _REGION_FILLS:
+                value = _REGION_FILLS[op]
+                if value is None:
+                    args, _ = pytree.tree_unflatten(c.leaves, c.spec)
+                    value = args[1]
+                steps.append(("fill", i, outs[0].key, value))
+            elif (op in ("clone", "_to_copy") or torch.Tag.pointwise in c.func.tags) and not c.random \
+                    and all(_whole(r, bases[r.key]) for r in refs):
+                steps.append(("new", i, outs[0].key))
+            else:
+                return None
+            continue
+        first = c.leaves[0] if c.leaves else None
+        if not op.endswith("_") or not isinstance(first, Ref):
+            return None
+        box = box_of(first, bases[first.key])
+        if box is None or any(not _same_box(box_of(r, bases[r.key]), box) or r.size != first.size
+                              for r in refs):
+            return None
+        if c.random:
+            if op not in _REGION_RANDOM or not replayable(c.func) or len(refs) != 1:
+                return None
+        elif not (op in _REGION_INPLACE or torch.Tag.pointwise in c.func.tags):
+            return None
+        steps.append(("call", i, box))
+    return steps

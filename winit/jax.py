@@ -14,7 +14,10 @@ or raw ``jax.random.PRNGKey``).  A 2-word key ``(k0, k1)`` maps to the seed
 ``k0 * 2**32 + k1``, so ``jax.random.PRNGKey(42)`` and ``42`` give the same
 values; other key sizes are hashed (blake2b).  The values are computed on the
 host by winit; under ``jax.jit``/``vmap`` through ``jax.pure_callback``, with
-the same result as eagerly.
+the same result as eagerly.  ``out_sharding`` (a ``NamedSharding``, or a
+``PartitionSpec`` under ``jax.set_mesh``) builds the array with
+``jax.make_array_from_callback``, each device's block computed alone as a
+region of the whole: identical for every mesh and equal to the unsharded array.
 """
 import hashlib
 import math
@@ -77,25 +80,68 @@ def _key_data(key):
     return key
 
 
+def _sharding(out_sharding, traced):
+    """A concrete ``jax.sharding.Sharding`` from ``out_sharding`` (a Sharding, or a
+    PartitionSpec with a mesh set by ``jax.set_mesh``), or None; under a trace a
+    PartitionSpec stays one (for ``with_sharding_constraint`` on the context mesh)."""
+    if out_sharding is None:
+        return None
+    if isinstance(out_sharding, jax.sharding.PartitionSpec):
+        if traced:
+            if jax.sharding.get_abstract_mesh().empty:
+                raise ValueError("out_sharding: a PartitionSpec needs a mesh in context (jax.set_mesh(mesh)); "
+                                 "or give a NamedSharding")
+            return out_sharding
+        mesh = jax.sharding.get_mesh()
+        if not isinstance(mesh, jax.sharding.Mesh) or mesh.empty:
+            raise ValueError("out_sharding: a PartitionSpec needs a mesh in context (jax.set_mesh(mesh)); "
+                             "or give a NamedSharding")
+        return jax.sharding.NamedSharding(mesh, out_sharding)
+    if isinstance(out_sharding, jax.sharding.NamedSharding) and out_sharding.mesh.empty:
+        return None
+    if isinstance(out_sharding, jax.sharding.Sharding):
+        return out_sharding
+    raise TypeError("out_sharding must be None, a jax.sharding.Sharding (NamedSharding, ...) or a "
+                    f"PartitionSpec; got {type(out_sharding).__name__}")
+
+
 def _wrap(prepare, default_dtype):
     """init(key, shape, dtype, out_sharding): ``prepare(shape, dtype)`` checks the
-    arguments at call (trace) time and returns ``host(seed) -> numpy array``."""
+    arguments at call (trace) time and returns ``host(seed, region=None) -> numpy array``
+    (the whole array, or the block ``region`` of it).  With ``out_sharding`` each
+    device's block is computed alone, as its region (``jax.make_array_from_callback``):
+    the same values for every mesh and equal to the unsharded array."""
     def init(key, shape, dtype=default_dtype, out_sharding=None):
-        if out_sharding is not None:
-            raise ValueError("out_sharding must be None: winit.jax initializers compute on the "
-                             "host; place the result with jax.device_put")
         shape = check_shape(shape)
         dt = _dtype(dtype)
         data = _key_data(key)
         host = prepare(shape, dt)
-        if isinstance(data, int):
-            return jnp.asarray(host(data))
+        sharding = _sharding(out_sharding, isinstance(data, jax.core.Tracer))
         if not isinstance(data, jax.core.Tracer):
-            return jnp.asarray(host(key_to_seed(np.asarray(data))))
-        return jax.pure_callback(
+            seed = data if isinstance(data, int) else key_to_seed(np.asarray(data))
+            if sharding is None:
+                return jnp.asarray(host(seed))
+            return jax.make_array_from_callback(shape, sharding, lambda index: host(seed, index))
+        out = jax.pure_callback(
             lambda d: np.asarray(host(key_to_seed(np.asarray(d))), dtype=dt),
             jax.ShapeDtypeStruct(shape, dt), data, vmap_method="sequential")
+        return out if sharding is None else _constrain(out, sharding)
     return init
+
+
+def _constrain(x, sharding):
+    """``x`` (traced) laid out as ``sharding``: ``reshard`` on Explicit mesh axes,
+    ``with_sharding_constraint`` on Auto ones."""
+    mesh = sharding.mesh if hasattr(sharding, "mesh") else jax.sharding.get_abstract_mesh()
+    if all(t == jax.sharding.AxisType.Explicit for t in getattr(mesh, "axis_types", ())):
+        return jax.sharding.reshard(x, sharding)
+    return jax.lax.with_sharding_constraint(x, sharding)
+
+
+def _block(host_whole):
+    """``host(seed, region)`` for a value that needs the whole array (orthogonal): the
+    whole array computed, the region kept."""
+    return lambda s, region=None: host_whole(s) if region is None else np.ascontiguousarray(host_whole(s)[region])
 
 
 def zeros(key, shape, dtype=None, out_sharding=None):
@@ -119,21 +165,21 @@ def constant(value, dtype=None):
 
 def uniform(scale=1e-2, dtype=None):
     """``U[0, scale)`` (JAX's convention: not symmetric around 0)."""
-    return _wrap(lambda shape, dt: lambda s: _sampling.uniform(shape, 0.0, scale, seed=s, dtype=dt),
-                 dtype)
+    return _wrap(lambda shape, dt: lambda s, region=None: _sampling.uniform(
+        shape, 0.0, scale, seed=s, dtype=dt, region=region), dtype)
 
 
 def normal(stddev=1e-2, dtype=None):
     """``N(0, stddev^2)``."""
-    return _wrap(lambda shape, dt: lambda s: _sampling.normal(shape, 0.0, stddev, seed=s, dtype=dt),
-                 dtype)
+    return _wrap(lambda shape, dt: lambda s, region=None: _sampling.normal(
+        shape, 0.0, stddev, seed=s, dtype=dt, region=region), dtype)
 
 
 def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
     """``N(0, stddev^2)`` truncated to ``(lower * stddev, upper * stddev)``;
     no variance correction (as JAX)."""
-    return _wrap(lambda shape, dt: lambda s: _sampling.truncated_normal(
-        shape, 0.0, stddev, lower, upper, seed=s, dtype=dt), dtype)
+    return _wrap(lambda shape, dt: lambda s, region=None: _sampling.truncated_normal(
+        shape, 0.0, stddev, lower, upper, seed=s, dtype=dt, region=region), dtype)
 
 
 def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
@@ -155,17 +201,18 @@ _MODES = {"fan_in": lambda fi, fo: fi, "fan_out": lambda fi, fo: fo,
           "fan_avg": lambda fi, fo: (fi + fo) / 2, "fan_geo_avg": lambda fi, fo: (fi * fo) ** 0.5}
 
 
-def _vs_truncated(shape, std, s, dt):
-    return _sampling.truncated_normal(shape, 0.0, std / TRUNCATED_STD, -2.0, 2.0, seed=s, dtype=dt)
+def _vs_truncated(shape, std, s, dt, region):
+    return _sampling.truncated_normal(shape, 0.0, std / TRUNCATED_STD, -2.0, 2.0, seed=s, dtype=dt,
+                                      region=region)
 
 
-def _vs_normal(shape, std, s, dt):
-    return _sampling.normal(shape, 0.0, std, seed=s, dtype=dt)
+def _vs_normal(shape, std, s, dt, region):
+    return _sampling.normal(shape, 0.0, std, seed=s, dtype=dt, region=region)
 
 
-def _vs_uniform(shape, std, s, dt):
+def _vs_uniform(shape, std, s, dt, region):
     b = math.sqrt(3.0) * std
-    return _sampling.uniform(shape, -b, b, seed=s, dtype=dt)
+    return _sampling.uniform(shape, -b, b, seed=s, dtype=dt, region=region)
 
 
 _DISTS = {"truncated_normal": _vs_truncated, "normal": _vs_normal, "uniform": _vs_uniform}
@@ -186,7 +233,7 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
         fan_in, fan_out = _compute_fans(shape, in_axis, out_axis, batch_axis)
         denom = _MODES[mode](fan_in, fan_out)
         std = math.sqrt(scale / denom) if denom > 0 else 0.0
-        return lambda s: draw(shape, std, s, dt)
+        return lambda s, region=None: draw(shape, std, s, dt, region)
     return _wrap(prepare, dtype)
 
 
@@ -232,7 +279,7 @@ def _orthogonal_prepare(scale, column_axis):
             raise ValueError("orthogonal initializer requires at least a 2D shape")
         if not -len(shape) <= column_axis < len(shape):
             raise ValueError(f"column_axis={column_axis} is out of range for shape {shape}")
-        return lambda s: _orthogonal(s, shape, dt, scale, column_axis)
+        return _block(lambda s: _orthogonal(s, shape, dt, scale, column_axis))
     return prepare
 
 
@@ -268,5 +315,5 @@ def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
             w = np.zeros(shape, dt)
             w[tuple((k - 1) // 2 for k in shape[:-2])] = _orthogonal(s, shape[-2:], dt, scale, column_axis)
             return w
-        return host
+        return _block(host)
     return _wrap(prepare, dtype)

@@ -38,7 +38,8 @@ from ._generator import Generator
 from ._sampling import normal as _normal
 from ._sampling import truncated_normal as _truncated_normal
 from ._sampling import uniform as _uniform
-from ._torch_tensor import _NP_DTYPES, _np_dtype, _np_view, _write  # noqa: F401
+from . import _torch_tensor
+from ._torch_tensor import _NP_DTYPES, _np_dtype, _np_view  # noqa: F401
 from ._validate import check_seed, closest
 
 from . import _deferred, _schemes
@@ -99,6 +100,12 @@ _GEN_METHODS = {_normal: "normal", _uniform: "uniform", _truncated_normal: "trun
 
 def _sample(tensor, sampler, params, generator, seed, stream, name):
     gen, src = _source(generator, seed, stream, name)
+    if _deferred._local(tensor) is not None:
+        if gen is not None:
+            raise ValueError("a DTensor is filled from seed= (and stream= or name=), not from a "
+                             "generator: each rank would advance its own")
+        return _fill_shard(tensor, lambda shape, region, arr: sampler(shape, *params, region=region,
+                                                                       out=arr, **src))
 
     def fill(arr):
         if gen is not None:
@@ -106,6 +113,49 @@ def _sample(tensor, sampler, params, generator, seed, stream, name):
         else:
             sampler(None, *params, out=arr, **src)
     return _write(tensor, fill)
+
+
+def _fill_shard(dt, fill_region):
+    """Fill DTensor ``dt``'s local shard, box by box, with ``fill_region(global_shape, region,
+    out)``: each box gets the values of that region of the whole tensor."""
+    import itertools
+
+    local = dt._local_tensor
+    if local.is_meta:
+        return dt
+    indices = _shard_indices(dt)
+    if indices is None:
+        raise ValueError(f"a DTensor with placements {tuple(dt.placements)}: winit fills Shard, "
+                         "_StridedShard and Replicate placements")
+    dt_np = _np_dtype(local)
+    with torch.no_grad():
+        for box in itertools.product(*[_runs(ix) for ix in indices]):
+            part = local[tuple(slice(p, p + b - a) for a, b, p in box)]
+            region = tuple(slice(a, b) for a, b, _ in box)
+            view = _np_view(part)
+            if view is not None:
+                fill_region(tuple(dt.shape), region, view)
+            else:
+                arr = np.empty(tuple(part.shape), dtype=dt_np)
+                fill_region(tuple(dt.shape), region, arr)
+                part.copy_(torch.from_numpy(arr))
+    return dt
+
+
+def _write_whole(dt, fill):
+    """Fill DTensor ``dt`` from ``fill(arr)`` on the whole tensor, computed on this rank (for
+    what needs the whole matrix: orthogonal_, sparse_, schemes), its shard kept."""
+    from torch.distributed.tensor import distribute_tensor
+
+    local = dt._local_tensor
+    if local.is_meta:
+        return dt
+    arr = np.empty(tuple(dt.shape), dtype=_np_dtype(local))
+    fill(arr)
+    whole = _torch_tensor._from_numpy(arr)
+    with torch.no_grad():
+        local.copy_(distribute_tensor(whole, dt.device_mesh, dt.placements, src_data_rank=None).to_local())
+    return dt
 
 
 # ----------------------------------------------------------- torch.nn.init
@@ -172,6 +222,13 @@ def eye_(tensor, *, seed=None, stream=None, name=None):
 def dirac_(tensor, groups=1, *, seed=None, stream=None, name=None):
     """Fill a {3,4,5}-D ``tensor`` with the Dirac delta (``torch.nn.init.dirac_``)."""
     return _tinit.dirac_(tensor, groups)
+
+
+def _write(tensor, fill):
+    """``fill(arr)`` into ``tensor``: a plain tensor in place, a DTensor through its whole."""
+    if _deferred._local(tensor) is not None:
+        return _write_whole(tensor, fill)
+    return _torch_tensor._write(tensor, fill)
 
 
 def _calculate_fan_in_and_fan_out(tensor):
@@ -502,7 +559,7 @@ def init_module(module, seed=None, rules=None, *, threads=None):
 
     def put(which):
         for mod, attr, kind, real, fake in swapped:
-            (mod._parameters if kind == "param" else mod._buffers)[attr] = real if which == "real" else fake
+            _deferred.put(mod, attr, kind, real if which == "real" else fake)
     put("fake")
     try:
         with _deferred.recording(tape):
@@ -555,44 +612,55 @@ def deferred_init(fn, *args, **kwargs):
     ``timm.create_model``, any callable returning an ``nn.Module``) under torch's
     fake tensors: no parameter or buffer storage is allocated and no random
     number is drawn, but the model code runs as it does on a CPU (transformers
-    runs its ``_init_weights``, timm its ``init_weights``).  Every aten call is
-    recorded; :func:`materialize` or :func:`save_safetensors` replays, for each
-    tensor, the calls that produced it.  Values model code reads while it is
-    built (``.item()`` of a ``linspace``) are computed for real on the spot.
+    runs its ``_init_weights``, which it skips on the meta device; timm its
+    ``init_weights``).  Every aten call is recorded; :func:`materialize` or
+    :func:`save_safetensors` replays, for each tensor, the calls that produced
+    it.  Values model code reads while it is built (``.item()`` of a
+    ``linspace``) are computed for real on the spot.
 
-    Change the returned module only through :func:`materialize`: calls made on
-    its fake tensors afterwards are not recorded, and materializing a tensor
-    they produced is refused by name.
+    The module comes back on the meta device, as a meta-initialized model does,
+    so it can be sharded before it is materialized (FSDP2's ``fully_shard``,
+    ``parallelize_module``).  Other changes to it are not recorded: a tensor
+    they replace is refused by name at :func:`materialize` (a dtype cast,
+    ``module.to(torch.bfloat16)``, is the exception: values are cast).
     """
     if not callable(fn):
         raise TypeError(f"fn must be a callable that builds a torch.nn.Module; got {type(fn).__name__}")
     module, _ = _deferred.record(fn, *args, **kwargs)
     if not isinstance(module, nn.Module):
         raise TypeError(f"fn must return a torch.nn.Module; it returned {type(module).__name__}")
-    return module
+    return _deferred.to_meta(module)
 
 
 def is_deferred(module):
     """True if any tensor of ``module`` is still deferred (recorded, not materialized)."""
-    return any(isinstance(e[4], _deferred.FakeTensor) for e in _deferred.tensors_of(module))
+    return any(isinstance(_deferred.source(module, e[0], e[4]), _deferred.FakeTensor)
+               for e in _deferred.tensors_of(module))
 
 
 def _groups(module):
-    """The deferred tensors of ``module`` grouped by storage, each group's history checked:
-    ``[(owner, tape, key, program, entries)]`` with ``owner`` the first qualified name."""
+    """The deferred tensors of ``module``, each history checked, grouped by what is computed
+    once: a storage (tied tensors, views of one tensor) or a DTensor's local shard.
+    ``[(owner, tape, key, program, [(entry, fake)])]``, ``owner`` the first qualified name."""
     groups = {}
     for e in _deferred.tensors_of(module):
-        t = e[4]
-        if not isinstance(t, _deferred.FakeTensor):
+        qn, t = e[0], e[4]
+        fake = _deferred.source(module, qn, t)
+        if fake is None:
             continue
-        tape = _deferred.tape_of(t)
-        key = _deferred._key(t)
-        if tape is None or key not in tape.created:
+        tape = _deferred.tape_of(fake) if fake is not _deferred.MISSING else None
+        if tape is None or _deferred._key(fake) not in tape.created:
             raise DeferredInitError(
-                f"{e[0]}: no recorded history (a fake tensor made or changed outside deferred_init; "
-                "change a deferred model inside the function given to deferred_init)")
-        g = groups.setdefault((id(tape), key), [e[0], tape, key, None, []])
-        g[4].append(e)
+                f"{qn}: no recorded history (a tensor made or replaced after deferred_init; make such "
+                "changes inside the function given to deferred_init)")
+        if tuple(t.shape) != tuple(fake.shape) or (t.dtype != fake.dtype and not (
+                t.dtype.is_floating_point and fake.dtype.is_floating_point)):
+            raise DeferredInitError(f"{qn}: is {tuple(t.shape)} {t.dtype} but was recorded as "
+                                    f"{tuple(fake.shape)} {fake.dtype}")
+        key = _deferred._key(fake)
+        gkey = ("dtensor", id(t)) if _deferred._local(t) is not None else (id(tape), key)
+        g = groups.setdefault(gkey, [qn, tape, key, None, []])
+        g[4].append((e, fake))
     out = []
     for owner, tape, key, _, entries in groups.values():
         prog = tape.program({key})
@@ -618,28 +686,76 @@ def _check_device(device):
         raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda:0'; got {device!r}") from None
 
 
-def _real_of(replay, fake, device):
-    real = replay.tensor(_deferred.Ref(fake))
-    return real if device.type == "cpu" else real.to(device)
+def _shard_indices(dt):
+    """For each dim of DTensor ``dt``, the global indices of this rank's shard, or None for a
+    placement other than Shard / _StridedShard / Replicate.  Sharding acts on each dim
+    apart, so each dim's indices come from distributing an ``arange`` of it alone (locally:
+    ``src_data_rank=None``), and the shard is the product of them."""
+    from torch.distributed.tensor import Replicate, distribute_tensor
+    from torch.distributed.tensor.placement_types import Shard, _StridedShard
+
+    out = []
+    for d, n in enumerate(dt.shape):
+        placements = []
+        for p in dt.placements:
+            if isinstance(p, _StridedShard):
+                placements.append(_StridedShard(0, split_factor=p.split_factor) if p.dim == d else Replicate())
+            elif type(p) is Shard:
+                placements.append(Shard(0) if p.dim == d else Replicate())
+            elif type(p) is Replicate:
+                placements.append(p)
+            else:
+                return None
+        idx = distribute_tensor(torch.arange(n), dt.device_mesh, placements, src_data_rank=None)
+        out.append(idx.to_local().tolist())
+    return out
 
 
-def _install(entries, real_of, new):
-    """Put the real tensors of ``entries`` into their modules (one object per fake: ties kept)."""
-    for qn, mod, attr, kind, fake in entries:
-        real = new.get(id(fake))
-        if real is None:
-            real = real_of(fake)
-            if kind == "param":
-                real = nn.Parameter(real, requires_grad=fake.requires_grad)
-            for k, v in _deferred.user_attrs(fake).items():
-                setattr(real, k, v)
-            new[id(fake)] = real
-        if kind == "param":
-            mod._parameters[attr] = real
-        elif kind == "buffer":
-            mod._buffers[attr] = real
+def _runs(indices):
+    """Consecutive runs of a list of indices, as [(start, stop, position in the list)]."""
+    runs = []
+    for pos, i in enumerate(indices):
+        if runs and runs[-1][1] == i:
+            runs[-1][1] += 1
         else:
-            setattr(mod, attr, real)
+            runs.append([i, i + 1, pos])
+    return [tuple(r) for r in runs]
+
+
+def _shard_value(dt, fake, tape, prog, owner, seed, threads):
+    """The local shard of DTensor ``dt`` as a real DTensor, equal to the slice of the whole.
+    Computed alone, box by box, when the history allows (:func:`winit._deferred.region_steps`);
+    else the whole tensor is computed on this rank and its shard kept."""
+    import itertools
+
+    from torch.distributed.tensor import DTensor, distribute_tensor
+
+    mesh, placements = dt.device_mesh, tuple(dt.placements)
+    target = _deferred.Ref(fake)
+    replay = _deferred.Replay(tape, seed, threads)
+    indices = _shard_indices(dt)
+    steps = None if indices is None else _deferred.region_steps(tape, prog, target)
+    _deferred.SHARDS["alone" if steps is not None else "whole"] += 1
+    if steps is not None:
+        local = torch.empty([len(ix) for ix in indices], dtype=dt.dtype)
+        if local.numel():
+            for box in itertools.product(*[_runs(ix) for ix in indices]):
+                block = replay.run_region(steps, owner, target, [(a, b) for a, b, _ in box])
+                local[tuple(slice(p, p + b - a) for a, b, p in box)] = block
+        return DTensor.from_local(local, mesh, placements, run_check=False, shape=dt.shape,
+                                  stride=dt.stride())
+    replay.run(prog, owner=owner)
+    whole = replay.tensor(target).to(dt.dtype)
+    return distribute_tensor(whole, mesh, placements, src_data_rank=None)
+
+
+def _install(entries, value, new):
+    """Put real tensors in place of ``entries`` (one object per deferred one: ties kept)."""
+    for (qn, mod, attr, kind, t), fake in entries:
+        real = new.get(id(t))
+        if real is None:
+            real = new[id(t)] = _deferred.dress(value(t, fake), kind, t.requires_grad, fake)
+        _deferred.put(mod, attr, kind, real)
 
 
 def materialize(module, seed, *, device="cpu", threads=None, progress=False):
@@ -656,22 +772,38 @@ def materialize(module, seed, *, device="cpu", threads=None, progress=False):
     own bytes plus one tensor's working set.  ``threads`` (default: winit's)
     split each random fill; ``progress=True`` shows a tqdm bar.  Calls that
     cannot be replayed are refused by name before anything is allocated.
-    Returns ``module``.
+
+    Sharded parameters (DTensors with meta shards, from FSDP2's ``fully_shard``
+    or ``parallelize_module`` on the deferred module) get their local shard
+    only, equal to the slice of the single-process result.  It is computed
+    alone when every call of its history is elementwise over slices of the
+    tensor (random fills, fills, arithmetic with scalars, padding rows: the
+    histories of transformers' and timm's layers); a history that needs the
+    whole tensor (an orthogonal init, a copy from a temporary) is computed
+    whole on each rank and its shard kept.  Returns ``module``.
     """
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     seed = check_seed(seed)
     device = _check_device(device)
     groups = _groups(module)
-    bar = _progress(progress, sum(g[4][0][4].untyped_storage().nbytes() for g in groups), "materialize")
+    bar = _progress(progress, sum(g[4][0][1].untyped_storage().nbytes() for g in groups), "materialize")
     new = {}
     try:
         for owner, tape, key, prog, entries in groups:
-            replay = _deferred.Replay(tape, seed, threads)
-            replay.run(prog, owner=owner)
-            _install(entries, lambda f: _real_of(replay, f, device), new)
+            t0 = entries[0][0][4]
+            if _deferred._local(t0) is not None:
+                value = lambda t, fake: _shard_value(t, fake, tape, prog, owner, seed, threads)
+            else:
+                replay = _deferred.Replay(tape, seed, threads)
+                replay.run(prog, owner=owner)
+
+                def value(t, fake, replay=replay):
+                    real = replay.tensor(_deferred.Ref(fake))
+                    return real.to(device, t.dtype) if (device.type != "cpu" or t.dtype != real.dtype) else real
+            _install(entries, value, new)
             if bar is not None:
-                bar.update(entries[0][4].untyped_storage().nbytes())
+                bar.update(entries[0][1].untyped_storage().nbytes())
     finally:
         if bar is not None:
             bar.close()
@@ -693,10 +825,12 @@ def _check_save_dtype(dtype):
     raise ValueError(f"dtype must be None or one of {', '.join(_SAVE_DTYPES)}; got {dtype!r}")
 
 
-def _identity(t):
+def _identity(t, fake):
     """What makes two state_dict entries one tensor (tied weights)."""
-    key = _deferred._key(t) if isinstance(t, _deferred.FakeTensor) else t.untyped_storage().data_ptr()
-    return (key, t.storage_offset(), tuple(t.shape), tuple(t.stride()), t.dtype)
+    if fake is not None:
+        return ("deferred", _deferred._key(fake), fake.storage_offset(), tuple(t.shape), tuple(fake.stride()),
+                t.dtype)
+    return (t.untyped_storage().data_ptr(), t.storage_offset(), tuple(t.shape), tuple(t.stride()), t.dtype)
 
 
 def save_safetensors(module, path, seed, *, dtype=None, max_shard_size=None, progress=False,
@@ -739,14 +873,19 @@ def save_safetensors(module, path, seed, *, dtype=None, max_shard_size=None, pro
     folder = (os.path.dirname(path) or ".") if single else path
     specs, sources, seen = [], [], set()
     for name, t in module.state_dict(keep_vars=True).items():
-        ident = _identity(t)
+        if _deferred._local(t) is not None:
+            raise TypeError(f"{name}: save_safetensors writes a module that is not sharded (deferred or "
+                            "real); give it the deferred module before sharding")
+        fake = _deferred.source(module, name, t)
+        fake = None if fake is _deferred.MISSING else fake  # refused by _groups below
+        ident = _identity(t, fake)
         if ident in seen:
             continue
         seen.add(ident)
         out = dtype if dtype is not None and t.is_floating_point() else t.dtype
         st.dtype_code(out, name)
         specs.append((name, out, tuple(t.shape), t.numel() * out.itemsize))
-        sources.append(t)
+        sources.append((t, fake))
     groups = {g[2]: g for g in _groups(module)}  # every history checked before any file is opened
     shards = st.plan_shards(specs, max_bytes)
     names = [os.path.basename(path)] if single else st.shard_names(len(shards))
@@ -755,17 +894,17 @@ def save_safetensors(module, path, seed, *, dtype=None, max_shard_size=None, pro
     bar = _progress(progress, sum(s[3] for s in specs), "save_safetensors")
     cache = [None, None]  # the last storage replayed: (key, Replay)
 
-    def value(t):
-        if not isinstance(t, _deferred.FakeTensor):
+    def value(t, fake):
+        if fake is None:
             return t.detach()
-        key = _deferred._key(t)
+        key = _deferred._key(fake)
         if cache[0] != key:
             owner, tape, _, prog, _ = groups[key]
             cache[1] = None
             replay = _deferred.Replay(tape, seed, threads)
             replay.run(prog, owner=owner)
             cache[0], cache[1] = key, replay
-        return cache[1].tensor(_deferred.Ref(t))
+        return cache[1].tensor(_deferred.Ref(fake))
 
     try:
         with st.AtomicFiles(folder) as files:
@@ -774,7 +913,7 @@ def save_safetensors(module, path, seed, *, dtype=None, max_shard_size=None, pro
                     f.write(st.header([specs[i] for i in shard]))
                     for i in shard:
                         with torch.no_grad():
-                            v = value(sources[i]).to("cpu", specs[i][1])
+                            v = value(*sources[i]).to("cpu", specs[i][1])
                         f.write(st.tensor_bytes(v))
                         del v
                         if bar is not None:
