@@ -1,4 +1,5 @@
-"""Random123 known-answer vectors (tests/data/philox_kat.txt, copied from ../shared/kat).
+"""Random123 known-answer vectors (tests/data/philox_kat.txt, Random123's
+``kat_vectors`` file).
 
 Every ``philox4x32 10`` line must pass through winit.philox4x32 (SPEC 1.1) and through the
 independent reference; the ``philox4x32 7`` lines check the reference's round structure.

@@ -54,11 +54,28 @@ def check_seed(seed, argname="seed"):
     return check_int(seed, argname, 0, U64)
 
 
+def scalar_of(value):
+    """The Python number held by a 0-d array (numpy, torch, JAX) or numpy scalar, else ``value``."""
+    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, (numbers.Number, np.generic)):
+        try:
+            arr = np.asarray(value.detach() if hasattr(value, "detach") else value)
+        except Exception:  # a traced JAX value, an array on a device numpy cannot read
+            return value
+        if arr.shape == () and arr.dtype.kind in "fiu":
+            return arr.item()
+    return value
+
+
 def check_real(value, argname, finite=True):
-    """A real number (not bool); returns a Python float."""
+    """A real number (not bool): a Python or numpy number, or a 0-d real array of numpy,
+    torch or JAX (as the frameworks accept); returns a Python float."""
     if type(value) is not float and type(value) is not int:
+        value = scalar_of(value)
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-            raise TypeError("%s must be a real number; got %r (%s)" % (argname, value, type(value).__name__))
+            shape = getattr(value, "shape", None)
+            what = f"an array of shape {tuple(shape)}" if shape is not None else repr(value)
+            raise TypeError("%s must be a real number (or a 0-d real array); got %s (%s)"
+                            % (argname, what, type(value).__name__))
     value = float(value)
     if finite and not math.isfinite(value):
         raise ValueError("%s must be finite; got %r" % (argname, value))

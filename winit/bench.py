@@ -559,7 +559,7 @@ def run(args, progress_rich=True):
     }
 
 
-# The model of the deferred_init issue: 168M parameters, and a small one for --quick.
+# A 168M-parameter Llama (8 layers, hidden 1024), and a small one for --quick.
 LLAMA_168M = dict(num_hidden_layers=8, hidden_size=1024, intermediate_size=2816,
                   num_attention_heads=16, vocab_size=32000)
 LLAMA_QUICK = dict(num_hidden_layers=2, hidden_size=256, intermediate_size=704,

@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _sampling
+from . import _complex, _sampling
 from ._schemes import TRUNCATED_STD, _unknown, orthogonal_matrix
 from ._validate import check_seed, check_shape
 
@@ -39,16 +39,23 @@ __all__ = [
 
 Initializer = jax.nn.initializers.Initializer
 _FLOATS = ("float32", "float64", "float16", "bfloat16")
+_COMPLEX_TRUNCATED_STD = 0.95311164380491208  # std of a unit complex normal with |z| cut at 2
 
 
 def _dtype(dtype):
     if dtype is None:
         dtype = jnp.asarray(0.0).dtype  # float32, or float64 under jax_enable_x64
     dt = np.dtype(jax.dtypes.canonicalize_dtype(dtype))
-    if dt.name not in _FLOATS:
-        raise TypeError(f"winit.jax initializers produce real dtypes {', '.join(_FLOATS)}; "
+    if dt.name not in _FLOATS and dt.name not in _complex.COMPLEX:
+        raise TypeError(f"winit.jax initializers produce dtypes {', '.join(_FLOATS + tuple(_complex.COMPLEX))}; "
                         f"got dtype={dt.name}")
     return dt
+
+
+def _real_only(what, dt):
+    """JAX's own refusal of a complex dtype where it draws real values only."""
+    if dt.name in _complex.COMPLEX:
+        raise ValueError(f"dtype argument to `{what}` must be a float dtype, got {dt.name}")
 
 
 def key_to_seed(key_data):
@@ -165,21 +172,29 @@ def constant(value, dtype=None):
 
 def uniform(scale=1e-2, dtype=None):
     """``U[0, scale)`` (JAX's convention: not symmetric around 0)."""
-    return _wrap(lambda shape, dt: lambda s, region=None: _sampling.uniform(
-        shape, 0.0, scale, seed=s, dtype=dt, region=region), dtype)
+    def prepare(shape, dt):
+        _real_only("uniform", dt)
+        return lambda s, region=None: _sampling.uniform(shape, 0.0, scale, seed=s, dtype=dt, region=region)
+    return _wrap(prepare, dtype)
 
 
 def normal(stddev=1e-2, dtype=None):
-    """``N(0, stddev^2)``."""
-    return _wrap(lambda shape, dt: lambda s, region=None: _sampling.normal(
-        shape, 0.0, stddev, seed=s, dtype=dt, region=region), dtype)
+    """``N(0, stddev^2)``; for a complex dtype the complex normal with E|z|^2 = stddev^2."""
+    def prepare(shape, dt):
+        if dt.name in _complex.COMPLEX:
+            return lambda s, region=None: _complex.normal(shape, stddev, dtype=dt.name, seed=s, region=region)
+        return lambda s, region=None: _sampling.normal(shape, 0.0, stddev, seed=s, dtype=dt, region=region)
+    return _wrap(prepare, dtype)
 
 
 def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
     """``N(0, stddev^2)`` truncated to ``(lower * stddev, upper * stddev)``;
     no variance correction (as JAX)."""
-    return _wrap(lambda shape, dt: lambda s, region=None: _sampling.truncated_normal(
-        shape, 0.0, stddev, lower, upper, seed=s, dtype=dt, region=region), dtype)
+    def prepare(shape, dt):
+        _real_only("truncated_normal", dt)
+        return lambda s, region=None: _sampling.truncated_normal(
+            shape, 0.0, stddev, lower, upper, seed=s, dtype=dt, region=region)
+    return _wrap(prepare, dtype)
 
 
 def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
@@ -202,15 +217,22 @@ _MODES = {"fan_in": lambda fi, fo: fi, "fan_out": lambda fi, fo: fo,
 
 
 def _vs_truncated(shape, std, s, dt, region):
+    if dt.name in _complex.COMPLEX:
+        return _complex.truncated_normal(shape, std / _COMPLEX_TRUNCATED_STD, dtype=dt.name, seed=s,
+                                         region=region)
     return _sampling.truncated_normal(shape, 0.0, std / TRUNCATED_STD, -2.0, 2.0, seed=s, dtype=dt,
                                       region=region)
 
 
 def _vs_normal(shape, std, s, dt, region):
+    if dt.name in _complex.COMPLEX:
+        return _complex.normal(shape, std, dtype=dt.name, seed=s, region=region)
     return _sampling.normal(shape, 0.0, std, seed=s, dtype=dt, region=region)
 
 
 def _vs_uniform(shape, std, s, dt, region):
+    if dt.name in _complex.COMPLEX:  # the uniform disk, as JAX
+        return _complex.disk(shape, std, dtype=dt.name, seed=s, region=region)
     b = math.sqrt(3.0) * std
     return _sampling.uniform(shape, -b, b, seed=s, dtype=dt, region=region)
 
@@ -288,8 +310,11 @@ def _orthogonal(s, shape, dt, scale, column_axis):
         return np.zeros(shape, dt)
     n_cols = shape[column_axis]
     n_rows = math.prod(shape) // n_cols
-    q = orthogonal_matrix(n_rows, n_cols,
-                          lambda sh: _sampling.normal(sh, seed=s, dtype="float64"))
+    if dt.name in _complex.COMPLEX:
+        q = _complex.orthogonal_matrix(n_rows, n_cols,
+                                       lambda sh: _complex.normal(sh, dtype="complex128", seed=s))
+    else:
+        q = orthogonal_matrix(n_rows, n_cols, lambda sh: _sampling.normal(sh, seed=s, dtype="float64"))
     q = q.reshape(tuple(np.delete(shape, column_axis)) + (n_cols,))
     q = np.moveaxis(q, -1, column_axis) * scale
     return (q.astype(np.float32) if dt.itemsize < 4 else q).astype(dt)

@@ -31,7 +31,7 @@ from ._schemes import orthogonal as _orthogonal
 __all__ = [
     "RandomNormal", "RandomUniform", "TruncatedNormal", "Zeros", "Ones", "Constant",
     "VarianceScaling", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform",
-    "LecunNormal", "LecunUniform", "Orthogonal", "Identity", "get", "compute_fans",
+    "LecunNormal", "LecunUniform", "Orthogonal", "Identity", "STFT", "get", "compute_fans",
 ]
 
 _register = keras.saving.register_keras_serializable(package="winit")
@@ -109,7 +109,7 @@ class _Random(keras.initializers.Initializer):
 
 
 @_register
-class RandomNormal(_Random):
+class RandomNormal(_Random, keras.initializers.RandomNormal):
     """N(mean, stddev^2), Keras defaults mean 0, stddev 0.05."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
@@ -125,7 +125,7 @@ class RandomNormal(_Random):
 
 
 @_register
-class TruncatedNormal(_Random):
+class TruncatedNormal(_Random, keras.initializers.TruncatedNormal):
     """N(mean, stddev^2) cut at 2 stddev around the mean (no variance correction);
     Keras defaults mean 0, stddev 0.05."""
 
@@ -142,7 +142,7 @@ class TruncatedNormal(_Random):
 
 
 @_register
-class RandomUniform(_Random):
+class RandomUniform(_Random, keras.initializers.RandomUniform):
     """U(minval, maxval), Keras defaults -0.05, 0.05."""
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
@@ -163,7 +163,7 @@ _KERAS_DISTS = ("uniform", "truncated_normal", "untruncated_normal")
 
 
 @_register
-class VarianceScaling(_Random):
+class VarianceScaling(_Random, keras.initializers.VarianceScaling):
     """Keras VarianceScaling: std ``sqrt(scale / n)`` with n = max(1, fan) by
     ``mode`` (fan_in, fan_out, fan_avg). ``distribution``: "truncated_normal"
     (Keras' default; "normal" is an alias of it, as in Keras) -- std divided by
@@ -221,43 +221,43 @@ class _Fixed(VarianceScaling):
 
 
 @_register
-class GlorotNormal(_Fixed):
+class GlorotNormal(_Fixed, keras.initializers.GlorotNormal):
     """Truncated normal, std sqrt(2 / (fan_in + fan_out)) after truncation (Keras)."""
     _params = (1.0, "fan_avg", "truncated_normal")
 
 
 @_register
-class GlorotUniform(_Fixed):
+class GlorotUniform(_Fixed, keras.initializers.GlorotUniform):
     """U(+-sqrt(6 / (fan_in + fan_out))) -- Keras' default kernel initializer."""
     _params = (1.0, "fan_avg", "uniform")
 
 
 @_register
-class HeNormal(_Fixed):
+class HeNormal(_Fixed, keras.initializers.HeNormal):
     """Truncated normal, std sqrt(2 / fan_in) after truncation (Keras)."""
     _params = (2.0, "fan_in", "truncated_normal")
 
 
 @_register
-class HeUniform(_Fixed):
+class HeUniform(_Fixed, keras.initializers.HeUniform):
     """U(+-sqrt(6 / fan_in))."""
     _params = (2.0, "fan_in", "uniform")
 
 
 @_register
-class LecunNormal(_Fixed):
+class LecunNormal(_Fixed, keras.initializers.LecunNormal):
     """Truncated normal, std sqrt(1 / fan_in) after truncation (Keras)."""
     _params = (1.0, "fan_in", "truncated_normal")
 
 
 @_register
-class LecunUniform(_Fixed):
+class LecunUniform(_Fixed, keras.initializers.LecunUniform):
     """U(+-sqrt(3 / fan_in))."""
     _params = (1.0, "fan_in", "uniform")
 
 
 @_register
-class Orthogonal(_Random):
+class Orthogonal(_Random, keras.initializers.Orthogonal):
     """gain * (semi-)orthogonal matrix; shapes with more than 2 dims are
     flattened to (prod(shape[:-1]), shape[-1]) as Keras does."""
 
@@ -276,7 +276,7 @@ class Orthogonal(_Random):
 
 
 @_register
-class Identity(keras.initializers.Initializer):
+class Identity(keras.initializers.Identity):
     """gain * identity matrix (2-D shapes only, as Keras)."""
 
     def __init__(self, gain=1.0):
@@ -294,14 +294,16 @@ class Identity(keras.initializers.Initializer):
 
 
 @_register
-class Constant(keras.initializers.Initializer):
-    """Every element equal to ``value`` (a Python scalar)."""
+class Constant(keras.initializers.Constant):
+    """Every element equal to ``value`` (a scalar); any dtype, as Keras."""
 
     def __init__(self, value=0.0):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        d = _dtype(dtype)
+        d = keras.backend.standardize_dtype(dtype)
+        if d not in _FLOATS:  # integers and bool: Keras' own cast
+            return keras.ops.cast(keras.ops.full(tuple(shape), self.value), d)
         return _tensor(np.full(tuple(shape), self.value, dtype=np.float64).astype(
             np.float32 if d in ("float16", "bfloat16") else d), d)
 
@@ -314,24 +316,30 @@ class Constant(keras.initializers.Initializer):
 
 
 @_register
-class Zeros(keras.initializers.Initializer):
-    """All zeros."""
+class Zeros(keras.initializers.Zeros):
+    """All zeros (any dtype, as Keras)."""
 
     def __call__(self, shape, dtype=None):
-        return keras.ops.zeros(tuple(shape), dtype=_dtype(dtype))
+        return keras.ops.zeros(tuple(shape), dtype=keras.backend.standardize_dtype(dtype))
 
 
 @_register
-class Ones(keras.initializers.Initializer):
-    """All ones."""
+class Ones(keras.initializers.Ones):
+    """All ones (any dtype, as Keras)."""
 
     def __call__(self, shape, dtype=None):
-        return keras.ops.ones(tuple(shape), dtype=_dtype(dtype))
+        return keras.ops.ones(tuple(shape), dtype=keras.backend.standardize_dtype(dtype))
+
+
+@_register
+class STFT(keras.initializers.STFT):
+    """Keras' STFT kernel initializer (deterministic: no random numbers, so Keras' own
+    values), registered under winit so that ``winit.keras.get("stft")`` works."""
 
 
 _CLASSES = (RandomNormal, RandomUniform, TruncatedNormal, Zeros, Ones, Constant, VarianceScaling,
             GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform,
-            Orthogonal, Identity)
+            Orthogonal, Identity, STFT)
 _SNAKE = {"RandomNormal": "random_normal", "RandomUniform": "random_uniform",
           "TruncatedNormal": "truncated_normal", "VarianceScaling": "variance_scaling",
           "GlorotNormal": "glorot_normal", "GlorotUniform": "glorot_uniform",
@@ -341,7 +349,8 @@ _SNAKE = {"RandomNormal": "random_normal", "RandomUniform": "random_uniform",
 ALL_OBJECTS = {c.__name__: c for c in _CLASSES}
 ALL_OBJECTS.update({_SNAKE.get(c.__name__, c.__name__.lower()): c for c in _CLASSES})
 ALL_OBJECTS.update({"normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros,
-                    "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
+                    "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+                    "STFTInitializer": STFT})
 
 
 def get(identifier):
@@ -363,6 +372,20 @@ def get(identifier):
         return ALL_OBJECTS[name].from_config(dict(identifier.get("config") or {}))
     if isinstance(identifier, type):
         return identifier()
+    if keras.ops.is_tensor(identifier) or isinstance(identifier, (np.generic, np.ndarray)):
+        return _from_values(identifier)
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def _from_values(values):
+    """An initializer returning ``values`` (an array or tensor) cast to the dtype asked for,
+    for the one shape they have (as ``keras.initializers.get`` does)."""
+    def initialize_fn(shape, dtype=None):
+        dtype = keras.backend.standardize_dtype(dtype)
+        if tuple(int(d) for d in shape) != tuple(int(d) for d in values.shape):
+            raise ValueError(f"Expected `shape` to be {values.shape} for direct tensor as initializer. "
+                             f"Received shape={shape}")
+        return keras.ops.cast(values, dtype)
+    return initialize_fn

@@ -55,7 +55,14 @@ __all__ = [
     # winit additions
     "manual_seed", "default_generator", "init_module",
     "deferred_init", "materialize", "is_deferred", "save_safetensors", "DeferredInitError",
+    "ArgumentError",
 ]
+
+class ArgumentError(ValueError, RuntimeError):
+    """A refused argument where ``torch.nn.init`` raises ``RuntimeError`` (``uniform_`` with
+    a > b, ``normal_`` with std < 0): both a ``ValueError`` and a ``RuntimeError``, so code
+    written for either catches it."""
+
 
 # ------------------------------------------------------------ the generator
 _default = None
@@ -167,14 +174,14 @@ def calculate_gain(nonlinearity, param=None):
 def uniform_(tensor, a=0.0, b=1.0, generator=None, *, seed=None, stream=None, name=None):
     r"""Fill ``tensor`` with values from :math:`\mathcal{U}(a, b)`."""
     if a > b:
-        raise ValueError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+        raise ArgumentError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     return _sample(tensor, _uniform, (a, b), generator, seed, stream, name)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None, *, seed=None, stream=None, name=None):
     r"""Fill ``tensor`` with values from :math:`\mathcal{N}(\text{mean}, \text{std}^2)`."""
     if std < 0:
-        raise ValueError(f"normal expects std >= 0.0, but found std {std}")
+        raise ArgumentError(f"normal expects std >= 0.0, but found std {std}")
     return _sample(tensor, _normal, (mean, std), generator, seed, stream, name)
 
 
@@ -186,9 +193,9 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, s
     if tensor.is_meta:
         return tensor
     if not std > 0:
-        raise ValueError(f"trunc_normal_ expects std > 0, but found std {std}")
+        raise ArgumentError(f"trunc_normal_ expects std > 0, but found std {std}")
     if not a < b:
-        raise ValueError(f"trunc_normal_ expects a < b, but found a={a}, b={b}")
+        raise ArgumentError(f"trunc_normal_ expects a < b, but found a={a}, b={b}")
     if (mean < a - 2 * std) or (mean > b + 2 * std):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
@@ -737,9 +744,12 @@ def _shard_value(dt, fake, tape, prog, owner, seed, threads):
     steps = None if indices is None else _deferred.region_steps(tape, prog, target)
     _deferred.SHARDS["alone" if steps is not None else "whole"] += 1
     if steps is not None:
-        local = torch.empty([len(ix) for ix in indices], dtype=dt.dtype)
-        if local.numel():
-            for box in itertools.product(*[_runs(ix) for ix in indices]):
+        boxes = list(itertools.product(*[_runs(ix) for ix in indices]))
+        if len(boxes) == 1:  # one slice of the whole (Shard, Replicate): computed in place
+            local = replay.run_region(steps, owner, target, [(a, b) for a, b, _ in boxes[0]]).to(dt.dtype)
+        else:  # _StridedShard: the shard is several slices of the whole
+            local = torch.empty([len(ix) for ix in indices], dtype=dt.dtype)
+            for box in boxes if local.numel() else ():
                 block = replay.run_region(steps, owner, target, [(a, b) for a, b, _ in box])
                 local[tuple(slice(p, p + b - a) for a, b, p in box)] = block
         return DTensor.from_local(local, mesh, placements, run_check=False, shape=dt.shape,

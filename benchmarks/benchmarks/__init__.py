@@ -7,6 +7,7 @@ have no thread count of their own) raises NotImplementedError in setup and asv s
 * fills.Fill:            in-place fills into pre-faulted buffers (1M and 64M elements)
 * calls.SchemeAlloc:     the allocating he_normal 4096x4096 call
 * calls.SmallCall:       1,000-element calls (the per-call overhead)
+* calls.ModelBuild:      a 168M-parameter Llama built by deferred_init + materialize vs its own construction
 
-See docs/benchmarks.md for how to run them and read the numbers.
+The README's section "Benchmarks" says how to run them and read the numbers.
 """

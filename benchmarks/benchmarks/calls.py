@@ -86,7 +86,7 @@ class SmallCall:
         self.call()
 
 
-# The 168M-parameter Llama of the deferred_init issue.
+# A 168M-parameter Llama (8 layers, hidden 1024, vocabulary 32000).
 LLAMA_168M = dict(num_hidden_layers=8, hidden_size=1024, intermediate_size=2816,
                   num_attention_heads=16, vocab_size=32000)
 

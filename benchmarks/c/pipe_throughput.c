@@ -1,4 +1,4 @@
-/* Vector-pipe throughput on this CPU, for reading kernel profiles (issue 3's note).
+/* Vector-pipe throughput on this CPU, for reading kernel profiles.
  *
  *   gcc -O2 -mavx2 -mfma benchmarks/c/pipe_throughput.c -o /tmp/pipes && /tmp/pipes
  *

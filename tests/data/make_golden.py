@@ -2,7 +2,7 @@
 
 Regenerate (only when the stream is deliberately (re)frozen; a released stream never changes):
 
-    cd /work/main && /work/venv/bin/python tests/data/make_golden.py
+    python tests/data/make_golden.py        # from the repository root, winit installed
 
 Each case records the call (distribution, dtype, seed, stream or name, offset, parameters,
 count) and the values as hex strings of their bits (uint32 words for raw; 8/16/4 hex digits
@@ -72,7 +72,7 @@ def main():
     data = {
         "format": "winit golden values v1: hex bits per element, C order",
         "stream_version": 1,
-        "regenerate": "cd /work/main && /work/venv/bin/python tests/data/make_golden.py",
+        "regenerate": "python tests/data/make_golden.py (from the repository root)",
         "cases": [],
     }
     for case in cases():
