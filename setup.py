@@ -19,13 +19,15 @@ SOURCES = [
     "src/winit_pool.c",
 ]
 
-if sys.platform == "win32":
-    compile_args, link_args, libraries = ["/O2", "/fp:precise"], [], []
-else:
-    compile_args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread"]
-    link_args = ["-pthread"]
-    # Scalar code compiled without -mfma calls fma()/fmaf() from libm (exact either way).
-    libraries = ["m"]
+# Supported: Linux and macOS, x86-64 and aarch64, with GCC or Clang.  The C core uses
+# unsigned __int128, GCC's __attribute__((target)) and inline assembly, which MSVC lacks.
+if sys.platform == "win32" and "sdist" not in sys.argv:
+    sys.exit("winit builds with GCC or Clang on Linux and macOS; Windows is not supported "
+             "(the C core needs unsigned __int128 and GCC attributes)")
+compile_args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread"]
+link_args = ["-pthread"]
+# Scalar code compiled without -mfma calls fma()/fmaf() from libm (exact either way).
+libraries = ["m"]
 
 extensions = [
     Extension(

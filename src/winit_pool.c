@@ -1,13 +1,6 @@
 #include "winit_pool.h"
 
-#if defined(_WIN32)
-/* No pool on Windows yet: every share runs on the calling thread. */
-void winit_pool_run(winit_pool_fn fn, void *arg, int nshares)
-{
-    for (int s = 0; s < nshares; s++) fn(arg, s, nshares);
-}
-#else
-
+/* POSIX threads: Linux and macOS, the platforms winit supports (see setup.py). */
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -140,4 +133,3 @@ void winit_pool_run(winit_pool_fn fn, void *arg, int nshares)
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&run_lock);
 }
-#endif

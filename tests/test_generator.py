@@ -219,3 +219,13 @@ def test_generator_concurrent_calls():
     with ThreadPoolExecutor(max_workers=8) as ex:
         par = set(ex.map(lambda _: g.random(size=4, dtype="float32").tobytes(), range(64)))
     assert par == seq
+
+
+def test_refused_random_raw_leaves_the_generator_unchanged():
+    g = winit.Generator(5)
+    with pytest.raises(ValueError, match="size"):
+        g.random_raw(size=8, out=np.empty(4, np.uint32))
+    with pytest.raises(TypeError):
+        g.random_raw(size=4, out=np.empty(4, np.float32))
+    assert g.next_block == 0
+    assert np.array_equal(g.random_raw(4), winit.Generator(5).random_raw(4))

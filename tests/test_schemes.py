@@ -305,3 +305,21 @@ def test_zero_element_shapes():
     assert winit.he_normal((0, 5), seed=1).shape == (0, 5)
     assert winit.glorot_uniform((3, 0, 2, 2), layout="torch", seed=1).shape == (3, 0, 2, 2)
     assert winit.orthogonal((0, 4), seed=1).shape == (0, 4)
+
+
+def test_every_scheme_takes_the_fan_keywords():
+    """A rule table passes the same keywords to every scheme: schemes without fans ignore them."""
+    fan_kw = dict(layout="torch", in_axis=1, out_axis=0, batch_axis=(), mode="fan_in")
+    for name in winit.schemes():
+        kw = dict(fan_kw)
+        if name in ("orthogonal", "identity"):
+            kw = {"layout": "torch"}
+        elif name in ("constant",):
+            kw["value"] = 0.5
+        out = winit.init(name, (6, 4), seed=0, **kw)
+        assert out.shape == (6, 4), name
+        if name not in ("orthogonal", "identity", "variance_scaling") and not name.startswith(
+                ("glorot", "xavier", "he_", "kaiming", "lecun", "heuristic")):
+            assert np.array_equal(out, winit.init(name, (6, 4), seed=0, **({"value": 0.5} if name == "constant" else {})))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'layuot'"):
+        winit.init("random_normal", (3,), layuot="torch")

@@ -96,6 +96,8 @@ class Generator:
         """Raw uint32 words (4 per block)."""
         if out is not None:
             check_out_raw(out)
+            if size is not None and tuple(check_shape(size, "size")) != out.shape:
+                raise ValueError("size %r does not match out.shape %r" % (size, out.shape))
         offset = self._claim(size, out, 4)
         return _sampling.random_raw(size, seed=self._seed, stream=self._stream, offset=offset, out=out)
 

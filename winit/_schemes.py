@@ -321,19 +321,22 @@ def schemes():
 
 
 def _split(name, row, kw):
-    """Separate scheme params, fan keywords and common keywords; refuse others."""
-    allowed_fan = _FAN_KW if row.kind in ("variance",) else (
+    """Separate scheme params, fan keywords and common keywords; refuse others.  Every scheme
+    takes every fan keyword (a rule table passes the same keywords to all); a scheme without
+    fans ignores them, and a matrix scheme uses ``layout`` only."""
+    used_fan = _FAN_KW if row.kind in ("variance",) else (
         ("layout",) if row.kind in ("orthogonal", "identity") else ())
     params, fankw, common = dict(row.params), {}, {}
     for k, v in kw.items():
         if k in row.params:
             params[k] = v
-        elif k in allowed_fan:
-            fankw[k] = v
+        elif k in _FAN_KW:
+            if k in used_fan:
+                fankw[k] = v
         elif k in _COMMON:
             common[k] = v
         else:
-            valid = list(row.params) + list(allowed_fan) + list(_COMMON)
+            valid = list(row.params) + list(_FAN_KW) + list(_COMMON)
             raise TypeError(f"{name}() got an unexpected keyword argument {k!r}; "
                             f"valid keywords: {', '.join(valid)}")
     return params, fankw, common
