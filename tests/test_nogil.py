@@ -41,9 +41,12 @@ def progress_of_other_thread(call, times=5):
 
 
 def test_other_python_thread_runs_during_a_fill():
-    out = np.ones(1 << 22, np.float32)
+    # 32M values (~30 ms on a fast core): long enough for the other thread to be scheduled
+    # while the GIL is released; on a loaded machine a call may still end before it is, so
+    # the claim is that it ran during most calls (the control below: during none of most).
+    out = np.ones(1 << 25, np.float32)
     progressed = progress_of_other_thread(lambda: winit.truncated_normal(seed=1, out=out, threads=1))
-    assert min(progressed) > 0, progressed
+    assert sorted(progressed)[len(progressed) // 2] > 0, progressed
 
 
 def test_the_probe_sees_a_call_that_holds_the_gil():
