@@ -107,7 +107,7 @@ def test_fans_like_jax():
     for shape, kw in [((3, 4), {}), (CONV, {}), (CONV, {"in_axis": (0, 1), "out_axis": 3}),
                       ((6, 128, 256), {"in_axis": 1, "out_axis": 2, "batch_axis": 0}),
                       ((5, 6), {"in_axis": 0, "out_axis": 1})]:
-        assert wj._compute_fans(shape, **kw) == jax_compute_fans(shape, **kw)
+        assert winit._schemes.jax_fans(shape, **kw) == jax_compute_fans(shape, **kw)
 
 
 def test_errors():

@@ -323,3 +323,22 @@ def test_every_scheme_takes_the_fan_keywords():
             assert np.array_equal(out, winit.init(name, (6, 4), seed=0, **({"value": 0.5} if name == "constant" else {})))
     with pytest.raises(TypeError, match="unexpected keyword argument 'layuot'"):
         winit.init("random_normal", (3,), layuot="torch")
+
+
+def test_one_variance_scaling_core_for_every_front_end():
+    """Each framework's fan rule is a named function of the core, equal to the framework's own."""
+    torch = pytest.importorskip("torch")
+    from winit import _schemes
+
+    for shape in [(3, 4), (8, 4, 3, 3), (5, 2, 7)]:
+        assert _schemes.torch_fans(shape) == torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        _schemes.torch_fans((3,))
+    assert _schemes.keras_fans((7,)) == (7, 7) and _schemes.keras_fans(()) == (1, 1)
+    assert _schemes.jax_fans((3, 3, 16, 32)) == (144, 288)
+    assert set(_schemes.MODES) == {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
+    assert _schemes.variance_std(2.0, 8, 32, "fan_in") == math.sqrt(2.0 / 8)
+    assert _schemes.variance_std(1.0, 0, 0, "fan_avg", floor=1.0) == 1.0  # Keras floors at 1
+    assert _schemes.draw("uniform", 1.0) == ("uniform", {"low": -math.sqrt(3.0), "high": math.sqrt(3.0)})
+    with pytest.raises(ValueError, match="unknown distribution"):
+        _schemes.draw("cauchy", 1.0)

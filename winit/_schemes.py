@@ -128,7 +128,9 @@ def _emit(full_fn, shape, kw):
 # --------------------------------------------------------------------- fans
 #: default (in_axis, out_axis) of each layout
 _LAYOUTS = {"keras": (-2, -1), "torch": (1, 0)}
-_MODES = {
+#: the fan modes of every framework: PyTorch has fan_in and fan_out, Keras adds fan_avg,
+#: JAX fan_geo_avg; each front-end accepts its own framework's subset
+MODES = {
     "fan_in": lambda fi, fo: fi,
     "fan_out": lambda fi, fo: fo,
     "fan_avg": lambda fi, fo: (fi + fo) / 2.0,
@@ -177,6 +179,62 @@ def fans(shape, layout="keras", in_axis=None, out_axis=None, batch_axis=()):
                          f"overlap for shape {shape} (layout {layout!r})")
     rf = math.prod(d for i, d in enumerate(shape) if i not in used)
     return math.prod(shape[i] for i in ins) * rf, math.prod(shape[i] for i in outs) * rf
+
+
+# ------------------------------------------------- each framework's fan rule
+# The variance-scaling core shared by every front-end: a fan rule per framework (by name),
+# one table of fan modes (MODES), one std rule (variance_std) and one table of distributions
+# (draw).  The front-ends only translate their names and defaults onto these.
+def torch_fans(shape):
+    """PyTorch's rule: ``(out, in, *kernel)``; fewer than 2 dims refused (ValueError)."""
+    shape = tuple(shape)
+    if len(shape) < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+    rf = math.prod(shape[2:])
+    return shape[1] * rf, shape[0] * rf
+
+
+def keras_fans(shape, input_axes=None, output_axes=None):
+    """Keras' rule: ``(*receptive, in, out)``; 1-D shapes give ``(n, n)``, scalars ``(1, 1)``;
+    explicit axes give plain products (no receptive field)."""
+    shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (int(math.prod(shape[a] for a in input_axes)),
+                int(math.prod(shape[a] for a in output_axes)))
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return int(shape[0]), int(shape[0])
+    rf = math.prod(shape[:-2])
+    return int(shape[-2] * rf), int(shape[-1] * rf)
+
+
+def jax_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
+    """JAX's rule: axes not in in/out/batch form the receptive field (multiplying both fans)."""
+    if isinstance(in_axis, int) and in_axis == -2 and len(shape) <= 1:
+        raise ValueError(f"Can't compute input and output sizes of a {len(shape)}-dimensional"
+                         " weights tensor with default in_axis. Must be at least 2D or specify"
+                         " in_axis explicitly.")
+
+    def size(ax):
+        return shape[ax] if isinstance(ax, int) else math.prod(shape[i] for i in ax)
+    in_size, out_size, batch_size = size(in_axis), size(out_axis), size(batch_axis)
+    denom = in_size * out_size * batch_size
+    rf = math.prod(shape) / denom if denom else 0.0
+    return in_size * rf, out_size * rf
+
+
+def variance_std(scale, fan_in, fan_out, mode, floor=0.0):
+    """``sqrt(scale / n)``, n the fan of ``mode`` (MODES), at least ``floor`` (Keras floors
+    at 1); 0 when n is 0 (a shape with no elements)."""
+    n = max(floor, _lookup("mode", mode, MODES)(fan_in, fan_out))
+    return math.sqrt(scale / n) if n > 0 else 0.0
+
+
+def draw(distribution, std):
+    """(core sampler name, its keyword parameters) for a ``distribution`` with target ``std``:
+    "normal"/"untruncated_normal", "truncated_normal" (std after truncation), "uniform"."""
+    return _lookup("distribution", distribution, _DISTRIBUTIONS)(std)
 
 
 # --------------------------------------------------------------------- gain
@@ -257,7 +315,7 @@ def _d_uniform(std):
     return "uniform", dict(low=-b, high=b)
 
 
-#: distribution name -> (sampler, parameters) for a target std
+#: distribution name -> (sampler, parameters) for a target std (see draw)
 _DISTRIBUTIONS = {
     "normal": _d_normal,               # untruncated (PyTorch sense)
     "untruncated_normal": _d_normal,
@@ -360,20 +418,16 @@ def _run_sampler(name, row, shape, params, fankw, common):
 def _run_variance(name, row, shape, params, fankw, common):
     full = _logical_shape(shape, common)
     mode = fankw.pop("mode", row.mode)
-    rule = _lookup("mode", mode, _MODES)
+    _lookup("mode", mode, MODES)
     fi, fo = fans(full, **fankw)
+    distribution = row.distribution
     if row.scale == "scale":
-        dist = _lookup("distribution", params["distribution"], _DISTRIBUTIONS)
+        distribution = params["distribution"]
+        _lookup("distribution", distribution, _DISTRIBUTIONS)
         if not (isinstance(params["scale"], (int, float, np.floating, np.integer))
                 and params["scale"] > 0):
             raise ValueError(f"{name}: scale must be a positive number, got {params['scale']!r}")
-    else:
-        dist = _DISTRIBUTIONS[row.distribution]
-    scale = _SCALE[row.scale](params)
-    denom = rule(fi, fo)
-    if denom <= 0:  # only for zero-element shapes: nothing is drawn
-        denom = 1.0
-    kind, sp = dist(math.sqrt(scale / denom))
+    kind, sp = draw(distribution, variance_std(_SCALE[row.scale](params), fi, fo, mode))
     return _core(kind)(shape, **sp, **common)
 
 

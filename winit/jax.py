@@ -26,8 +26,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _complex, _sampling
-from ._schemes import TRUNCATED_STD, _unknown, orthogonal_matrix
+from . import _complex, _sampling, _schemes
+from ._schemes import _unknown, orthogonal_matrix
 from ._validate import check_seed, check_shape
 
 __all__ = [
@@ -197,47 +197,24 @@ def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
     return _wrap(prepare, dtype)
 
 
-def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
-    """JAX's fan rule (axes not in in/out/batch form the receptive field)."""
-    if isinstance(in_axis, int) and in_axis == -2 and len(shape) <= 1:
-        raise ValueError(f"Can't compute input and output sizes of a {len(shape)}-dimensional"
-                         " weights tensor with default in_axis. Must be at least 2D or specify"
-                         " in_axis explicitly.")
-
-    def size(ax):
-        return shape[ax] if isinstance(ax, int) else math.prod(shape[i] for i in ax)
-    in_size, out_size, batch_size = size(in_axis), size(out_axis), size(batch_axis)
-    denom = in_size * out_size * batch_size
-    rf = math.prod(shape) / denom if denom else 0.0
-    return in_size * rf, out_size * rf
+_MODES = _schemes.MODES  # JAX has all four: fan_in, fan_out, fan_avg, fan_geo_avg
+_COMPLEX_DRAW = {"truncated_normal": lambda shape, std, **kw: _complex.truncated_normal(
+                     shape, std / _COMPLEX_TRUNCATED_STD, **kw),
+                 "normal": _complex.normal,
+                 "uniform": _complex.disk}  # complex "uniform": the uniform disk, as JAX
 
 
-_MODES = {"fan_in": lambda fi, fo: fi, "fan_out": lambda fi, fo: fo,
-          "fan_avg": lambda fi, fo: (fi + fo) / 2, "fan_geo_avg": lambda fi, fo: (fi * fo) ** 0.5}
+def _variance_draw(distribution):
+    """host(shape, std, seed, dtype, region) of a variance-scaling ``distribution``."""
+    def run(shape, std, s, dt, region):
+        if dt.name in _complex.COMPLEX:
+            return _COMPLEX_DRAW[distribution](shape, std, dtype=dt.name, seed=s, region=region)
+        kind, params = _schemes.draw(distribution, std)
+        return getattr(_sampling, kind)(shape, **params, seed=s, dtype=dt, region=region)
+    return run
 
 
-def _vs_truncated(shape, std, s, dt, region):
-    if dt.name in _complex.COMPLEX:
-        return _complex.truncated_normal(shape, std / _COMPLEX_TRUNCATED_STD, dtype=dt.name, seed=s,
-                                         region=region)
-    return _sampling.truncated_normal(shape, 0.0, std / TRUNCATED_STD, -2.0, 2.0, seed=s, dtype=dt,
-                                      region=region)
-
-
-def _vs_normal(shape, std, s, dt, region):
-    if dt.name in _complex.COMPLEX:
-        return _complex.normal(shape, std, dtype=dt.name, seed=s, region=region)
-    return _sampling.normal(shape, 0.0, std, seed=s, dtype=dt, region=region)
-
-
-def _vs_uniform(shape, std, s, dt, region):
-    if dt.name in _complex.COMPLEX:  # the uniform disk, as JAX
-        return _complex.disk(shape, std, dtype=dt.name, seed=s, region=region)
-    b = math.sqrt(3.0) * std
-    return _sampling.uniform(shape, -b, b, seed=s, dtype=dt, region=region)
-
-
-_DISTS = {"truncated_normal": _vs_truncated, "normal": _vs_normal, "uniform": _vs_uniform}
+_DISTS = {d: _variance_draw(d) for d in ("truncated_normal", "normal", "uniform")}
 
 
 def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
@@ -252,9 +229,8 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
     draw = _DISTS[distribution]
 
     def prepare(shape, dt):
-        fan_in, fan_out = _compute_fans(shape, in_axis, out_axis, batch_axis)
-        denom = _MODES[mode](fan_in, fan_out)
-        std = math.sqrt(scale / denom) if denom > 0 else 0.0
+        fan_in, fan_out = _schemes.jax_fans(shape, in_axis, out_axis, batch_axis)
+        std = _schemes.variance_std(scale, fan_in, fan_out, mode)
         return lambda s, region=None: draw(shape, std, s, dt, region)
     return _wrap(prepare, dtype)
 

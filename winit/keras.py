@@ -24,7 +24,8 @@ import keras
 import numpy as np
 
 from . import _sampling
-from ._schemes import TRUNCATED_STD, _unknown
+from . import _schemes
+from ._schemes import _unknown
 from ._schemes import identity as _identity
 from ._schemes import orthogonal as _orthogonal
 
@@ -55,22 +56,10 @@ def _tensor(arr, dtype):
     return keras.ops.convert_to_tensor(arr, dtype=dtype)
 
 
-def compute_fans(shape, input_axes=None, output_axes=None):
-    """Keras' fan rule: ``(fan_in, fan_out)``; 1-D shapes give ``(n, n)``, scalars
-    ``(1, 1)``, kernels ``(*receptive, in, out)``; explicit axes give plain
-    products (no receptive field)."""
-    shape = tuple(shape)
-    if input_axes is not None and output_axes is not None:
-        return (int(math.prod(shape[a] for a in input_axes)),
-                int(math.prod(shape[a] for a in output_axes)))
-    if len(shape) < 1:
-        return 1, 1
-    if len(shape) == 1:
-        return int(shape[0]), int(shape[0])
-    if len(shape) == 2:
-        return int(shape[0]), int(shape[1])
-    rf = math.prod(shape[:-2])
-    return int(shape[-2] * rf), int(shape[-1] * rf)
+#: Keras' fan rule (winit._schemes.keras_fans): ``(fan_in, fan_out)``; 1-D shapes give
+#: ``(n, n)``, scalars ``(1, 1)``, kernels ``(*receptive, in, out)``; explicit axes give
+#: plain products (no receptive field)
+compute_fans = _schemes.keras_fans
 
 
 class _Random(keras.initializers.Initializer):
@@ -157,9 +146,10 @@ class RandomUniform(_Random, keras.initializers.RandomUniform):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
 
 
-_KERAS_MODES = {"fan_in": lambda fi, fo: max(1.0, fi), "fan_out": lambda fi, fo: max(1.0, fo),
-                "fan_avg": lambda fi, fo: max(1.0, (fi + fo) / 2.0)}
-_KERAS_DISTS = ("uniform", "truncated_normal", "untruncated_normal")
+_KERAS_MODES = ("fan_in", "fan_out", "fan_avg")
+#: Keras' distribution names -> the core's ("normal" is Keras' alias of "truncated_normal")
+_KERAS_DISTS = {"uniform": "uniform", "truncated_normal": "truncated_normal",
+                "untruncated_normal": "normal"}
 
 
 @_register
@@ -191,14 +181,9 @@ class VarianceScaling(_Random, keras.initializers.VarianceScaling):
 
     def __call__(self, shape, dtype=None):
         fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
-        scale = self.scale / _KERAS_MODES[self.mode](fan_in, fan_out)
-        if self.distribution == "truncated_normal":
-            return self._sample(_sampling.truncated_normal, shape, dtype, 0.0,
-                                math.sqrt(scale) / TRUNCATED_STD, -2.0, 2.0)
-        if self.distribution == "untruncated_normal":
-            return self._sample(_sampling.normal, shape, dtype, 0.0, math.sqrt(scale))
-        limit = math.sqrt(3.0 * scale)
-        return self._sample(_sampling.uniform, shape, dtype, -limit, limit)
+        std = _schemes.variance_std(self.scale, fan_in, fan_out, self.mode, floor=1.0)
+        kind, params = _schemes.draw(_KERAS_DISTS[self.distribution], std)
+        return self._sample(getattr(_sampling, kind), shape, dtype, **params)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "mode": self.mode,

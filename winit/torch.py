@@ -239,21 +239,18 @@ def _write(tensor, fill):
 
 
 def _calculate_fan_in_and_fan_out(tensor):
-    dimensions = tensor.dim()
-    if dimensions < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
-    receptive_field_size = math.prod(tensor.shape[2:])
-    return tensor.size(1) * receptive_field_size, tensor.size(0) * receptive_field_size
+    return _schemes.torch_fans(tuple(tensor.shape))
+
+
+_TORCH_MODES = ["fan_in", "fan_out"]
 
 
 def _calculate_correct_fan(tensor, mode):
     mode = mode.lower()
-    valid_modes = ["fan_in", "fan_out"]
-    if mode not in valid_modes:
-        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}"
-                         + closest(mode, valid_modes))
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return fan_in if mode == "fan_in" else fan_out
+    if mode not in _TORCH_MODES:
+        raise ValueError(f"Mode {mode} not supported, please use one of {_TORCH_MODES}"
+                         + closest(mode, _TORCH_MODES))
+    return mode
 
 
 def _xavier_std(tensor, gain):
@@ -261,7 +258,7 @@ def _xavier_std(tensor, gain):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if fan_in + fan_out == 0:
         return None
-    return gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return _schemes.variance_std(float(gain) ** 2, fan_in, fan_out, "fan_avg")
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, name=None):
@@ -282,8 +279,12 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, 
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
-    fan = _calculate_correct_fan(tensor, mode)
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    """gain / sqrt(fan), fan by ``mode`` (PyTorch's fan_in or fan_out)."""
+    mode = _calculate_correct_fan(tensor, mode)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    if (fan_in if mode == "fan_in" else fan_out) == 0:
+        raise ZeroDivisionError("float division by zero")
+    return _schemes.variance_std(float(calculate_gain(nonlinearity, a)) ** 2, fan_in, fan_out, mode)
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
