@@ -342,3 +342,20 @@ def test_one_variance_scaling_core_for_every_front_end():
     assert _schemes.draw("uniform", 1.0) == ("uniform", {"low": -math.sqrt(3.0), "high": math.sqrt(3.0)})
     with pytest.raises(ValueError, match="unknown distribution"):
         _schemes.draw("cauchy", 1.0)
+
+
+def test_scheme_functions_are_made_from_the_table():
+    """Each public scheme function has a real signature whose defaults are its table row's."""
+    import inspect
+
+    from winit import _schemes
+
+    for name, row in _schemes._SCHEMES.items():
+        fn = getattr(_schemes, name)
+        sig = inspect.signature(fn)
+        assert list(sig.parameters)[0] == "shape" and list(sig.parameters)[-1] == "kw", name
+        for k, v in row.params.items():
+            assert sig.parameters[k].default == v or (v is None and sig.parameters[k].default is None), (name, k)
+        assert fn.__name__ == name and row.doc.splitlines()[0] in fn.__doc__ and "Common keywords" in fn.__doc__
+    with pytest.raises(TypeError):
+        winit.he_normal((3, 3), None, "relu")  # nonlinearity is keyword-only

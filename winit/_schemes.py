@@ -25,6 +25,7 @@ or ``variance_scaling(..., distribution="truncated_normal")`` for those.
 """
 
 import difflib
+import inspect
 import math
 from dataclasses import dataclass
 
@@ -295,11 +296,12 @@ def recommend(activation, distribution="normal"):
 @dataclass(frozen=True)
 class _Scheme:
     kind: str              # key of _KINDS
-    params: dict           # scheme parameters and their defaults
+    params: dict           # scheme parameters and their defaults (the one place they live)
     distribution: str = None   # variance family: key of _DISTRIBUTIONS
     mode: str = None           # variance family: default fan mode
     scale: object = None       # variance family: key of _SCALE or a number
-    doc: str = ""
+    doc: str = ""              # the public function's docstring
+    kwonly: tuple = ()         # parameters that are keyword-only in the public function
 
 
 def _d_normal(std):
@@ -333,43 +335,54 @@ _SCALE = {
 _HE_PARAMS = {"gain": None, "nonlinearity": "relu", "param": None}
 
 _SCHEMES = {
-    # name: kind, own params, distribution, default mode, scale rule
-    "zeros": _Scheme("constant", {"value": 0.0}, doc="all zeros"),
-    "ones": _Scheme("constant", {"value": 1.0}, doc="all ones"),
-    "constant": _Scheme("constant", {"value": 0.0}, doc="every element equal to `value`"),
-    "random_normal": _Scheme("sampler:normal", {"mean": 0.0, "std": 0.05}, doc="N(mean, std^2)"),
-    "random_uniform": _Scheme("sampler:uniform", {"low": -0.05, "high": 0.05}, doc="U(low, high)"),
+    # name: kind, own params with defaults, distribution, default mode, scale rule, docstring
+    "zeros": _Scheme("constant", {"value": 0.0}, doc="All zeros (dtype float32 unless given)."),
+    "ones": _Scheme("constant", {"value": 1.0}, doc="All ones."),
+    "constant": _Scheme("constant", {"value": 0.0}, doc="Every element equal to ``value``."),
+    "random_normal": _Scheme("sampler:normal", {"mean": 0.0, "std": 0.05},
+                             doc="N(mean, std^2) with Keras' defaults (mean 0, std 0.05)."),
+    "random_uniform": _Scheme("sampler:uniform", {"low": -0.05, "high": 0.05},
+                              doc="U(low, high) with Keras' defaults (-0.05, 0.05)."),
     "truncated_normal": _Scheme("sampler:truncated_normal",
                                 {"mean": 0.0, "std": 1.0, "lower": -2.0, "upper": 2.0},
-                                doc="N(mean, std^2) cut at [lower, upper] std (the core sampler)"),
+                                doc="The core truncated-normal sampler (bounds in std units, default [-2, 2])."),
     "glorot_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_avg", "gain",
-                             "N(0, gain^2 * 2/(fan_in+fan_out))"),
+                             "Glorot/Xavier normal: N(0, std^2), std = gain*sqrt(2/(fan_in+fan_out)), untruncated."),
     "glorot_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_avg", "gain",
-                              "U(+-gain*sqrt(6/(fan_in+fan_out)))"),
-    "xavier_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_avg", "gain",
-                             "= glorot_normal"),
-    "xavier_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_avg", "gain",
-                              "= glorot_uniform"),
+                              "Glorot/Xavier uniform: U(-b, b), b = gain*sqrt(6/(fan_in+fan_out))."),
+    "xavier_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_avg", "gain", "Alias of glorot_normal."),
+    "xavier_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_avg", "gain", "Alias of glorot_uniform."),
     "he_normal": _Scheme("variance", _HE_PARAMS, "normal", "fan_in", "nonlinearity",
-                         "N(0, (gain/sqrt(fan))^2), gain sqrt(2) for relu"),
+                         "He/Kaiming normal: N(0, std^2), std = gain/sqrt(fan) (fan_in by default),\n"
+                         "    gain = ``winit.gain(nonlinearity, param)`` (sqrt(2) for relu) unless given. Untruncated.",
+                         kwonly=("nonlinearity", "param")),
     "he_uniform": _Scheme("variance", _HE_PARAMS, "uniform", "fan_in", "nonlinearity",
-                          "U(+-gain*sqrt(3/fan)), gain sqrt(2) for relu"),
+                          "He/Kaiming uniform: U(-b, b), b = gain*sqrt(3/fan) (sqrt(6/fan_in) for relu).",
+                          kwonly=("nonlinearity", "param")),
     "kaiming_normal": _Scheme("variance", _HE_PARAMS, "normal", "fan_in", "nonlinearity",
-                              "= he_normal"),
+                              "Alias of he_normal.", kwonly=("nonlinearity", "param")),
     "kaiming_uniform": _Scheme("variance", _HE_PARAMS, "uniform", "fan_in", "nonlinearity",
-                               "= he_uniform"),
+                               "Alias of he_uniform.", kwonly=("nonlinearity", "param")),
     "lecun_normal": _Scheme("variance", {"gain": 1.0}, "normal", "fan_in", "gain",
-                            "N(0, 1/fan_in)"),
+                            "LeCun normal: N(0, 1/fan_in), untruncated."),
     "lecun_uniform": _Scheme("variance", {"gain": 1.0}, "uniform", "fan_in", "gain",
-                             "U(+-sqrt(3/fan_in))"),
-    "heuristic_uniform": _Scheme("variance", {"gain": 1.0 / math.sqrt(3.0)}, "uniform", "fan_in",
-                                 "gain", "U(+-1/sqrt(fan_in)) (PyTorch's Linear/Conv default)"),
+                             "LeCun uniform: U(-b, b), b = sqrt(3/fan_in)."),
+    "heuristic_uniform": _Scheme("variance", {"gain": 1.0 / math.sqrt(3.0)}, "uniform", "fan_in", "gain",
+                                 "U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for Linear/Conv\n"
+                                 "    (its kaiming_uniform_(a=sqrt(5)))."),
     "variance_scaling": _Scheme("variance", {"scale": 1.0, "distribution": "truncated_normal"},
-                                None, "fan_in", "scale", "std sqrt(scale/fan)"),
+                                None, "fan_in", "scale",
+                                "std = sqrt(scale/fan(mode)). ``distribution``: \"normal\" or\n"
+                                "    \"untruncated_normal\" (untruncated), \"truncated_normal\" (std divided by\n"
+                                "    0.87962566103423978, cut at 2 std) or \"uniform\" (bound sqrt(3)*std)."),
     "orthogonal": _Scheme("orthogonal", {"gain": 1.0},
-                          doc="gain * (semi-)orthogonal matrix (QR with sign correction)"),
+                          doc="gain * Haar (semi-)orthogonal matrix. A tensor with more than 2 dims is\n"
+                              "    flattened as its layout's framework does: layout=\"keras\" (default, also\n"
+                              "    JAX) to (prod(shape[:-1]), shape[-1]); layout=\"torch\" to (shape[0], rest).\n"
+                              "    region= is supported but computes the full matrix."),
     "identity": _Scheme("identity", {"gain": 1.0},
-                        doc="gain * identity (2-D) or Dirac delta (conv kernels)"),
+                        doc="gain * identity: the (rectangular) eye for 2-D shapes, a Dirac delta at\n"
+                            "    the kernel centre for conv kernels (channel i -> i), in the given layout."),
 }
 
 
@@ -536,125 +549,34 @@ _FAN_DOC = """
     in_axis, out_axis, batch_axis (see ``winit.fans``)."""
 
 
-def zeros(shape=None, **kw):
-    """All zeros (dtype float32 unless given)."""
-    return _run("zeros", shape, {}, kw)
+def _scheme_function(name):
+    """``winit.<name>(shape=None, <the row's parameters with their defaults>, **kw)``, made from
+    its table row: a real signature (``help()``, ``inspect``), the row's docstring, and the
+    defaults taken from the table, where alone they are written."""
+    row = _SCHEMES[name]
+    P = inspect.Parameter
+    params = [P("shape", P.POSITIONAL_OR_KEYWORD, default=None)]
+    for k, v in row.params.items():
+        params.append(P(k, P.KEYWORD_ONLY if k in row.kwonly else P.POSITIONAL_OR_KEYWORD, default=v))
+    if row.kind == "variance" and row.scale == "scale":  # variance_scaling(shape, scale, mode, distribution)
+        params.insert(2, P("mode", P.POSITIONAL_OR_KEYWORD, default=row.mode))
+    params.sort(key=lambda p: p.kind)  # keyword-only after the positional ones
+    sig = inspect.Signature(params + [P("kw", P.VAR_KEYWORD)])
+
+    def scheme(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        shape, kw = values.pop("shape"), values.pop("kw")
+        return _run(name, shape, values, kw)
+
+    scheme.__name__ = scheme.__qualname__ = name
+    scheme.__module__ = "winit"
+    scheme.__signature__ = sig
+    scheme.__doc__ = row.doc + "\n" + (_FAN_DOC + "\n" if row.kind == "variance" else "") + _COMMON_DOC
+    return scheme
 
 
-def ones(shape=None, **kw):
-    """All ones."""
-    return _run("ones", shape, {}, kw)
-
-
-def constant(shape=None, value=0.0, **kw):
-    """Every element equal to ``value``."""
-    return _run("constant", shape, {"value": value}, kw)
-
-
-def random_normal(shape=None, mean=0.0, std=0.05, **kw):
-    """N(mean, std^2) with Keras' defaults (mean 0, std 0.05)."""
-    return _run("random_normal", shape, {"mean": mean, "std": std}, kw)
-
-
-def random_uniform(shape=None, low=-0.05, high=0.05, **kw):
-    """U(low, high) with Keras' defaults (-0.05, 0.05)."""
-    return _run("random_uniform", shape, {"low": low, "high": high}, kw)
-
-
-def truncated_normal(shape=None, mean=0.0, std=1.0, lower=-2.0, upper=2.0, **kw):
-    """The core truncated-normal sampler (bounds in std units, default [-2, 2])."""
-    return _run("truncated_normal", shape,
-                {"mean": mean, "std": std, "lower": lower, "upper": upper}, kw)
-
-
-def glorot_normal(shape=None, gain=1.0, **kw):
-    """Glorot/Xavier normal: N(0, std^2), std = gain*sqrt(2/(fan_in+fan_out)), untruncated."""
-    return _run("glorot_normal", shape, {"gain": gain}, kw)
-
-
-def glorot_uniform(shape=None, gain=1.0, **kw):
-    """Glorot/Xavier uniform: U(-b, b), b = gain*sqrt(6/(fan_in+fan_out))."""
-    return _run("glorot_uniform", shape, {"gain": gain}, kw)
-
-
-def xavier_normal(shape=None, gain=1.0, **kw):
-    """Alias of glorot_normal."""
-    return _run("xavier_normal", shape, {"gain": gain}, kw)
-
-
-def xavier_uniform(shape=None, gain=1.0, **kw):
-    """Alias of glorot_uniform."""
-    return _run("xavier_uniform", shape, {"gain": gain}, kw)
-
-
-def he_normal(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
-    """He/Kaiming normal: N(0, std^2), std = gain/sqrt(fan) (fan_in by default),
-    gain = ``winit.gain(nonlinearity, param)`` (sqrt(2) for relu) unless given. Untruncated."""
-    return _run("he_normal", shape, {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
-
-
-def he_uniform(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
-    """He/Kaiming uniform: U(-b, b), b = gain*sqrt(3/fan) (sqrt(6/fan_in) for relu)."""
-    return _run("he_uniform", shape, {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
-
-
-def kaiming_normal(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
-    """Alias of he_normal."""
-    return _run("kaiming_normal", shape,
-                {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
-
-
-def kaiming_uniform(shape=None, gain=None, *, nonlinearity="relu", param=None, **kw):
-    """Alias of he_uniform."""
-    return _run("kaiming_uniform", shape,
-                {"gain": gain, "nonlinearity": nonlinearity, "param": param}, kw)
-
-
-def lecun_normal(shape=None, gain=1.0, **kw):
-    """LeCun normal: N(0, 1/fan_in), untruncated."""
-    return _run("lecun_normal", shape, {"gain": gain}, kw)
-
-
-def lecun_uniform(shape=None, gain=1.0, **kw):
-    """LeCun uniform: U(-b, b), b = sqrt(3/fan_in)."""
-    return _run("lecun_uniform", shape, {"gain": gain}, kw)
-
-
-def heuristic_uniform(shape=None, **kw):
-    """U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for Linear/Conv
-    (its kaiming_uniform_(a=sqrt(5)))."""
-    return _run("heuristic_uniform", shape, {}, kw)
-
-
-def variance_scaling(shape=None, scale=1.0, mode="fan_in", distribution="truncated_normal", **kw):
-    """std = sqrt(scale/fan(mode)). ``distribution``: "normal" or
-    "untruncated_normal" (untruncated), "truncated_normal" (std divided by
-    0.87962566103423978, cut at 2 std) or "uniform" (bound sqrt(3)*std)."""
-    return _run("variance_scaling", shape,
-                {"scale": scale, "distribution": distribution, "mode": mode}, kw)
-
-
-def orthogonal(shape=None, gain=1.0, **kw):
-    """gain * Haar (semi-)orthogonal matrix. A tensor with more than 2 dims is
-    flattened as its layout's framework does: layout="keras" (default, also
-    JAX) to (prod(shape[:-1]), shape[-1]); layout="torch" to (shape[0], rest).
-    region= is supported but computes the full matrix."""
-    return _run("orthogonal", shape, {"gain": gain}, kw)
-
-
-def identity(shape=None, gain=1.0, **kw):
-    """gain * identity: the (rectangular) eye for 2-D shapes, a Dirac delta at
-    the kernel centre for conv kernels (channel i -> i), in the given layout."""
-    return _run("identity", shape, {"gain": gain}, kw)
-
-
-for _f in (glorot_normal, glorot_uniform, xavier_normal, xavier_uniform, he_normal, he_uniform,
-           kaiming_normal, kaiming_uniform, lecun_normal, lecun_uniform, heuristic_uniform,
-           variance_scaling):
-    _f.__doc__ += "\n" + _FAN_DOC
-for _f in (zeros, ones, constant, random_normal, random_uniform, truncated_normal, glorot_normal,
-           glorot_uniform, xavier_normal, xavier_uniform, he_normal, he_uniform, kaiming_normal,
-           kaiming_uniform, lecun_normal, lecun_uniform, heuristic_uniform, variance_scaling,
-           orthogonal, identity):
-    _f.__doc__ += "\n" + _COMMON_DOC
-del _f
+for _name in _SCHEMES:
+    globals()[_name] = _scheme_function(_name)
+del _name
