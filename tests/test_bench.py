@@ -2,6 +2,8 @@
 measured by the command itself, on a quiet machine, not asserted here."""
 import json
 import math
+import os
+import sys
 
 import pytest
 
@@ -130,3 +132,62 @@ def test_quick_run_times_the_model_build(capsys):
 def test_model_case_absent_without_torch():
     spec, note = bench.llama_build_spec(None, 2, True)
     assert spec is None and "torch" in note
+
+
+# --------------------------------------------------------------- winit._peers and the asv suite
+from winit import _peers  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir)
+
+
+def test_peer_fills_write_in_place():
+    assert issubclass(_peers.Unavailable, NotImplementedError)  # asv shows n/a
+    buf = _peers.prefaulted(1000 * 8)
+    for dtype in ("float32", "float64") + (("bfloat16",) if HAVE_BF16 else ()):
+        a = _peers.view(buf, dtype, 1000)
+        assert a.dtype == _peers.np_dtype(dtype) and a.size == 1000
+        for peer in ("winit", "numpy") + (("torch",) if HAVE_TORCH else ()):
+            for dist in bench.ALL_DISTS:
+                try:
+                    fn, what = _peers.peer_fill(peer, dist, a, threads=1)
+                except _peers.Unavailable:
+                    assert (peer, dtype) == ("numpy", "bfloat16")
+                    continue
+                a[...] = 7
+                fn()
+                assert what and not (a == 7).any(), (peer, dist, dtype)
+
+
+def test_call_cases_without_torch():
+    cases, note = _peers.call_cases(None, 2, quick=True)
+    assert [c.id for c in cases] == ["he_normal", "small_normal"] and "torch" in note
+    assert cases[0].shape == list(_peers.HE_SHAPE_QUICK) and cases[1].shape == [_peers.SMALL_N]
+    for c in cases:
+        assert set(c.fns) == {"winit", "numpy"}
+        for fn in c.fns.values():
+            fn()
+
+
+def test_asv_suite_loads_this_trees_peers(monkeypatch):
+    """benchmarks/benchmarks use winit/_peers.py of the checkout, loaded by path (the winit asv
+    measures may be an older commit without it), and their setups run."""
+    monkeypatch.syspath_prepend(os.path.join(ROOT, "benchmarks"))
+    try:
+        from benchmarks import _common, calls, fills
+
+        assert os.path.samefile(_common.peers.__file__, _peers.__file__)
+        assert _common.peers.__name__ != "winit._peers"
+        small = calls.SmallCall()
+        small.setup("numpy", "uniform", "out")
+        small.time_call("numpy", "uniform", "out")
+        fill = fills.Fill()
+        for skipped in (("numpy", "normal", "float32", "all", "1M"),
+                        ("torch", "truncated", "float32", "1", "64M"),
+                        ("numpy", "normal", "bfloat16", "1", "1M")):
+            with pytest.raises(NotImplementedError):
+                fill.setup(*skipped)
+        fill.setup("winit", "uniform", "float32", "all", "1M")
+        fill.time_fill("winit", "uniform", "float32", "all", "1M")
+    finally:  # the suite's modules only (torch or ml_dtypes must not be imported twice)
+        for name in [m for m in sys.modules if m.split(".")[0] in ("benchmarks", "winit_bench_peers")]:
+            del sys.modules[name]

@@ -30,17 +30,21 @@ import re
 import statistics
 import sys
 import time
+from functools import partial
+from types import SimpleNamespace
 
 import numpy as np
 
+from . import _peers
+# The peers and cases live in _peers (shared with the asv suite); SMALL_N and
+# llama_build_spec stay reachable here under their old names.
+from ._peers import ITEMSIZE, MI, SMALL_N, TORCH_TRUNC_MAX, llama_build_spec  # noqa: F401
+
 __all__ = ["main", "run"]
 
-MI = 1 << 20
 ALL_DISTS = ("normal", "uniform", "truncated")
 ALL_DTYPES = ("float32", "float64", "bfloat16")
-KNOWN_DTYPES = ("float32", "float64", "float16", "bfloat16")
-ITEMSIZE = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
-WINIT_FN = {"normal": "normal", "uniform": "uniform", "truncated": "truncated_normal"}
+KNOWN_DTYPES = tuple(ITEMSIZE)
 
 GOAL_SIZE = 64 * MI
 # The goal cases: (dist, dtype, threads) with threads "1" or "all".
@@ -75,9 +79,6 @@ GOALS = (
 )
 
 TEXT_COLUMNS = ("peer", "goal")
-TORCH_TRUNC_MAX = 4 * MI  # torch's trunc_normal_ is measured on at most this many elements
-HE_SHAPE = (4096, 4096)
-SMALL_N = 1000
 
 
 # --------------------------------------------------------------- arguments
@@ -145,29 +146,13 @@ def build_parser():
 
 # --------------------------------------------------------------- environment
 def _torch(disabled=False):
+    """torch on one thread, or None when left out (--no-torch) or not importable."""
     if disabled:
         return None
     try:
-        import torch
-    except Exception:  # pragma: no cover - torch absent or broken
+        return _peers.import_torch()
+    except _peers.Unavailable:  # pragma: no cover - torch absent or broken
         return None
-    torch.set_num_threads(1)
-    return torch
-
-
-def _ml_dtypes():
-    try:
-        import ml_dtypes
-        return ml_dtypes
-    except ImportError:  # pragma: no cover
-        return None
-
-
-def _all_threads():
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _cpu_model():
@@ -207,7 +192,7 @@ def machine_info(torch):
         "cpu": _cpu_model(),
         "cpu_flags": _cpu_flags(),
         "cores": os.cpu_count(),
-        "threads_all": _all_threads(),
+        "threads_all": _peers.all_threads(),
         "isa": isa,
         "platform": platform.platform(),
         "python": platform.python_version(),
@@ -301,46 +286,9 @@ class Progress:
         return False
 
 
-# --------------------------------------------------------------- the peers
-def _view(buf, dtype, n, mld):
-    if dtype == "bfloat16":
-        return buf.view(mld.bfloat16)[:n]
-    return buf.view(np.dtype(dtype))[:n]
-
-
-def _numpy_fill(rng, dist, dtype, a):
-    """numpy PCG64 filling ``a`` in place, or None when numpy has no such fill."""
-    if dtype not in ("float32", "float64"):
-        return None
-    dt = np.dtype(dtype)
-    if dist == "uniform":
-        return lambda: rng.random(out=a, dtype=dt), "random"
-    return lambda: rng.standard_normal(out=a, dtype=dt), "standard_normal"  # truncated: normal stands in
-
-
-def _torch_fill(torch, dist, dtype, buf, n):
-    if dtype == "bfloat16":
-        t = torch.from_numpy(buf.view(np.int16)[:n]).view(torch.bfloat16)
-    else:
-        t = torch.from_numpy(buf.view(np.dtype(dtype))[:n])
-    if dist == "normal":
-        return lambda: t.normal_(), "normal_"
-    if dist == "uniform":
-        return lambda: t.uniform_(), "uniform_"
-    init = torch.nn.init.trunc_normal_
-    return lambda: init(t, 0.0, 1.0, -2.0, 2.0), "nn.init.trunc_normal_"
-
-
-def _he_normal_call(winit, shape):
-    if hasattr(winit, "he_normal"):
-        return lambda: winit.he_normal(shape, seed=0)
-    if hasattr(winit, "init"):
-        return lambda: winit.init("he_normal", shape, seed=0)
-    return None
-
-
 # --------------------------------------------------------------- the run
 def _resolve_threads(label, all_n):
+    """A --threads label ("all" or a count) as a number."""
     return all_n if label == "all" else int(label)
 
 
@@ -368,131 +316,103 @@ def plan_cases(args, all_n, has_bf16):
     return out
 
 
-def run(args, progress_rich=True):
-    """Measure everything ``args`` (from build_parser) asks for; return the results dict."""
-    import winit
-
-    started = time.perf_counter()
+def make_plan(args):
+    """What the run measures and how: torch (None when left out or absent), the thread count
+    "all", the timing policy (repeat, budget), the fill cases (plan_cases) and one pre-faulted
+    buffer, large enough for the largest case, that every fill of every dtype views."""
     torch = _torch(args.no_torch)
-    mld = _ml_dtypes()
-    all_n = _all_threads()
-    repeat = args.repeat if args.repeat is not None else (2 if args.quick else 5)
-    budget = 0.2 if args.quick else 1.5
-    cases = plan_cases(args, all_n, mld is not None)
-    he_shape = (1024, 1024) if args.quick else HE_SHAPE
-
+    all_n = _peers.all_threads()
+    cases = plan_cases(args, all_n, _peers.has_dtype("bfloat16"))
     max_n = max((s for _, _, _, s in cases), default=MI)
     max_bytes = max((ITEMSIZE[t] for _, t, _, _ in cases), default=4)
-    # One pre-faulted buffer (np.ones touches every page) that every fill of every dtype views.
-    buf = np.ones((max_n * max_bytes + 7) // 8, dtype=np.float64)
-    rng = np.random.default_rng(12345)
+    return SimpleNamespace(
+        quick=bool(args.quick), torch=torch, all_n=all_n, cases=cases, max_n=max_n,
+        repeat=args.repeat if args.repeat is not None else (2 if args.quick else 5),
+        budget=0.2 if args.quick else 1.5,
+        buf=_peers.prefaulted(max_n * max_bytes))
 
-    # The work, as (label, thunk) tasks run under one progress bar.
+
+def fill_tasks(plan):
+    """The fill measurements as (label, task) pairs, and where they put their results: winit
+    per case; numpy and torch once per (dist, dtype, size), shown on every thread row (numpy's
+    normal standing in for truncated; torch's trunc_normal_ on at most TORCH_TRUNC_MAX
+    elements); ndarray.fill float32 at the largest size, the bandwidth reference, last."""
+    res = SimpleNamespace(winit={}, numpy={}, torch={}, fill={})
     tasks = []
-    winit_res, numpy_res, torch_res = {}, {}, {}
-
-    def est_for(fn_of_view, dtype, n):
-        """A call on a 1/64 slice and the factor to the full size (warm-up policy)."""
-        if n < 64 * 1024:
-            return None
-        m = n // 64
-        small = fn_of_view(m)
-        return lambda: (small(), n / m)[1]
-
-    for (d, t, th, s) in cases:
-        nthreads = _resolve_threads(th, all_n)
-        f = getattr(winit, WINIT_FN[d])
-
-        def winit_task(d=d, t=t, th=th, s=s, nthreads=nthreads, f=f):
-            a = _view(buf, t, s, mld)
-            fn = lambda: f(out=a, seed=0, threads=nthreads)
-            est = est_for(lambda m: (lambda b=_view(buf, t, m, mld): f(out=b, seed=0, threads=nthreads)), t, s)
-            sec, calls = measure(fn, repeat, budget, est)
-            winit_res[(d, t, nthreads, s)] = (sec, calls)
-
-        tasks.append(("winit %s %s %s threads=%s" % (d, t, size_label(s), nthreads), winit_task))
-
-        pkey = ("normal" if d == "truncated" else d, t, s)
-        if pkey not in numpy_res and t in ("float32", "float64"):
-            numpy_res[pkey] = None
-
-            def numpy_task(pkey=pkey):
-                pd, pt, ps = pkey
-                fn, what = _numpy_fill(rng, pd, pt, _view(buf, pt, ps, mld))
-                est = est_for(lambda m: _numpy_fill(rng, pd, pt, _view(buf, pt, m, mld))[0], pt, ps)
-                sec, calls = measure(fn, repeat, budget, est)
-                numpy_res[pkey] = (sec, calls, what)
-
-            tasks.append(("numpy %s %s %s" % (pkey[0], t, size_label(s)), numpy_task))
-
+    for (d, t, th, s) in plan.cases:
+        nthreads = _resolve_threads(th, plan.all_n)
+        tasks.append(("winit %s %s %s threads=%s" % (d, t, size_label(s), nthreads),
+                      _fill_task(plan, res.winit, (d, t, nthreads, s),
+                                 partial(_peers.winit_fill, d, threads=nthreads), t, s)))
+        pkey = (_peers.numpy_peer_dist(d), t, s)
+        if pkey not in res.numpy and t in _peers.NUMPY_DTYPES:
+            res.numpy[pkey] = None
+            tasks.append(("numpy %s %s %s" % (pkey[0], t, size_label(s)),
+                          _fill_task(plan, res.numpy, pkey, partial(_peers.numpy_fill, pkey[0]), t, s)))
         tkey = (d, t, s)
-        if torch is not None and tkey not in torch_res:
-            torch_res[tkey] = None
+        if plan.torch is not None and tkey not in res.torch:
+            res.torch[tkey] = None
+            ts = min(s, TORCH_TRUNC_MAX) if d == "truncated" else s  # ~10 Ms/s: 64M would take 7-30 s
+            tasks.append(("torch %s %s %s" % (d, t, size_label(s)),
+                          _fill_task(plan, res.torch, tkey, partial(_peers.torch_fill, d), t, ts)))
+    tasks.append(("ndarray.fill float32 %s" % size_label(plan.max_n), partial(_fill_reference, plan, res.fill)))
+    return tasks, res
 
-            def torch_task(tkey=tkey):
-                td, tt, ts = tkey
-                if td == "truncated":  # ~10 Ms/s: a 64M call would take 7-30 s
-                    ts = min(ts, TORCH_TRUNC_MAX)
-                fn, what = _torch_fill(torch, td, tt, buf, ts)
-                est = est_for(lambda m: _torch_fill(torch, td, tt, buf, m)[0], tt, ts)
-                sec, calls = measure(fn, repeat, budget, est)
-                torch_res[tkey] = (sec, calls, what, ts)
 
-            tasks.append(("torch %s %s %s" % (d, t, size_label(s)), torch_task))
+def _fill_task(plan, out, key, make, dtype, n):
+    """A task timing the fill ``make(a)`` on ``n`` ``dtype`` elements of the buffer into
+    ``out[key] = (seconds, calls, text, n)``; from 64K elements on, the same fill on a 1/64
+    slice predicts the cost first (``measure``'s estimate)."""
+    def task():
+        fn, what = make(_peers.view(plan.buf, dtype, n))
+        est = None
+        if n >= 64 * 1024:
+            m = n // 64
+            small = make(_peers.view(plan.buf, dtype, m))[0]
+            est = lambda: (small(), n / m)[1]
+        sec, calls = measure(fn, plan.repeat, plan.budget, est)
+        out[key] = (sec, calls, what, n)
+    return task
 
-    # ndarray.fill: the bandwidth reference, float32 at the largest size measured.
-    fill_n = max_n
-    fill_res = {}
 
-    def fill_task():
-        a = buf.view(np.float32)[:fill_n]
-        vals = [0.5, 1.5]
+def _fill_reference(plan, out):
+    """ndarray.fill float32 on the largest size measured (alternating values): seconds, calls."""
+    a = plan.buf.view(np.float32)[:plan.max_n]
+    vals = [0.5, 1.5]
 
-        def fn():
-            vals.reverse()
-            a.fill(vals[0])
-        sec, calls = measure(fn, repeat, budget)
-        fill_res.update(seconds=sec, calls=calls)
+    def fn():
+        vals.reverse()
+        a.fill(vals[0])
+    sec, calls = measure(fn, plan.repeat, plan.budget)
+    out.update(seconds=sec, calls=calls)
 
-    tasks.append(("ndarray.fill float32 %s" % size_label(fill_n), fill_task))
 
-    # Allocating and small calls: seconds per call, each peer.
-    calls_res = []
-    he_std = math.sqrt(2.0 / he_shape[1])
-    he_calls = {"winit": _he_normal_call(winit, he_shape),
-                "numpy": lambda: rng.standard_normal(he_shape, dtype=np.float32) * he_std}
-    if torch is not None:
-        he_calls["torch"] = lambda: torch.nn.init.kaiming_normal_(torch.empty(*he_shape))
-    small_calls = {"winit": lambda: winit.normal(SMALL_N, seed=0),
-                   "numpy": lambda: rng.standard_normal(SMALL_N, dtype=np.float32)}
-    if torch is not None:
-        small_calls["torch"] = lambda: torch.empty(SMALL_N).normal_()
-    call_specs = [
-        ("he_normal %dx%d float32 (allocating)" % he_shape, "he_normal", list(he_shape), he_calls,
-         {"winit": "winit.he_normal(shape, seed=0)",
-          "numpy": "rng.standard_normal(shape, dtype=float32) * std",
-          "torch": "nn.init.kaiming_normal_(torch.empty(shape))"}),
-        ("normal %d float32 (allocating, small)" % SMALL_N, "small_normal", [SMALL_N], small_calls,
-         {"winit": "winit.normal(1000, seed=0)", "numpy": "rng.standard_normal(1000, dtype=float32)",
-          "torch": "torch.empty(1000).normal_()"}),
-    ]
-    model_spec, model_note = llama_build_spec(torch, all_n, args.quick)
-    if model_spec is not None:
-        call_specs.append(model_spec)
-    for label, cid, shape, fns, whats in call_specs:
-        entry = {"id": cid, "case": label, "shape": shape}
-        calls_res.append(entry)
-        for peer, fn in fns.items():
+def call_tasks(plan):
+    """The whole calls (_peers.call_cases: he_normal allocating, 1,000 elements, the model
+    build) as (label, task) pairs, the result entries the tasks complete (seconds per call
+    for each peer; None for a peer without the call) and the model-build note."""
+    cases, note = _peers.call_cases(plan.torch, plan.all_n, plan.quick)
+    tasks, entries = [], []
+    for case in cases:
+        entry = {"id": case.id, "case": case.label, "shape": case.shape}
+        entries.append(entry)
+        for peer, fn in case.fns.items():
             if fn is None:
                 entry[peer] = None
-                continue
+            else:
+                tasks.append(("%s %s" % (peer, case.label),
+                              partial(_call_task, plan, entry, peer, fn, case.whats[peer])))
+    return tasks, entries, note
 
-            def call_task(entry=entry, peer=peer, fn=fn, what=whats[peer]):
-                sec, n = measure(fn, repeat, budget / 2)
-                entry[peer] = {"seconds": sec, "calls": n, "what": what}
 
-            tasks.append(("%s %s" % (peer, label), call_task))
+def _call_task(plan, entry, peer, fn, what):
+    """Time one peer's whole call (half the fill budget) into ``entry[peer]``."""
+    sec, n = measure(fn, plan.repeat, plan.budget / 2)
+    entry[peer] = {"seconds": sec, "calls": n, "what": what}
 
+
+def run_tasks(tasks, progress_rich):
+    """Run the (label, task) pairs in order under one progress display; seconds per label."""
     task_seconds = {}
     with Progress(len(tasks), progress_rich) as prog:
         for label, task in tasks:
@@ -501,106 +421,79 @@ def run(args, progress_rich=True):
             task()
             task_seconds[label] = time.perf_counter() - t0
             prog.advance()
+    return task_seconds
 
-    # ------------------------------------------------ assemble
-    def msps(n, sec):
-        return n / sec / 1e6
 
-    case_rows = []
-    by_case = {}
-    for (d, t, th, s) in cases:
-        nthreads = _resolve_threads(th, all_n)
-        sec, calls = winit_res[(d, t, nthreads, s)]
+def _msps(n, sec):
+    """Millions of samples per second."""
+    return n / sec / 1e6
+
+
+def fill_rows(plan, res):
+    """The measured fills as result rows (one per case, its peers beside it), the same rows
+    by (dist, dtype, threads, size), and the ndarray.fill reference."""
+    rows, by_case = [], {}
+    for (d, t, th, s) in plan.cases:
+        nthreads = _resolve_threads(th, plan.all_n)
+        sec, calls = res.winit[(d, t, nthreads, s)][:2]
         row = {
             "dist": d, "dtype": t, "threads": nthreads, "threads_label": th, "size": s,
             "size_label": size_label(s), "bytes": s * ITEMSIZE[t],
-            "winit_seconds": sec, "winit_msamples_s": msps(s, sec),
+            "winit_seconds": sec, "winit_msamples_s": _msps(s, sec),
             "winit_gb_s": s * ITEMSIZE[t] / sec / 1e9, "winit_calls": calls,
             "numpy_peer": None, "numpy_msamples_s": None, "ratio_numpy": None,
             "torch_peer": None, "torch_size": None, "torch_msamples_s": None, "ratio_torch": None,
         }
-        npr = numpy_res.get(("normal" if d == "truncated" else d, t, s))
+        npr = res.numpy.get((_peers.numpy_peer_dist(d), t, s))
         if npr:
             row["numpy_peer"] = "%s %s" % (npr[2], t)
-            row["numpy_msamples_s"] = msps(s, npr[0])
+            row["numpy_msamples_s"] = _msps(s, npr[0])
             row["ratio_numpy"] = row["winit_msamples_s"] / row["numpy_msamples_s"]
-        tr = torch_res.get((d, t, s))
+        tr = res.torch.get((d, t, s))
         if tr:
             row["torch_peer"] = "%s %s" % (tr[2], t) + ("" if tr[3] == s else " (at %s)" % size_label(tr[3]))
             row["torch_size"] = tr[3]
-            row["torch_msamples_s"] = msps(tr[3], tr[0])
+            row["torch_msamples_s"] = _msps(tr[3], tr[0])
             row["ratio_torch"] = row["winit_msamples_s"] / row["torch_msamples_s"]
-        case_rows.append(row)
+        rows.append(row)
         by_case[(d, t, nthreads, s)] = row
+    n, sec = plan.max_n, res.fill["seconds"]
+    fill = {"dtype": "float32", "size": n, "size_label": size_label(n), "seconds": sec,
+            "calls": res.fill["calls"], "gb_s": n * 4 / sec / 1e9, "msamples_s": _msps(n, sec)}
+    return rows, by_case, fill
 
-    fill = {"dtype": "float32", "size": fill_n, "size_label": size_label(fill_n), "seconds": fill_res["seconds"],
-            "calls": fill_res["calls"], "gb_s": fill_n * 4 / fill_res["seconds"] / 1e9,
-            "msamples_s": msps(fill_n, fill_res["seconds"])}
 
-    for entry in calls_res:
+def add_call_ratios(entries):
+    """Each call entry's ratio_numpy and ratio_torch: peer time / winit time (None without both)."""
+    for entry in entries:
         w = entry.get("winit")
         for peer in ("numpy", "torch"):
             p = entry.get(peer)
             entry["ratio_" + peer] = (p["seconds"] / w["seconds"]) if (p and w) else None
 
-    goals = evaluate_goals(by_case, fill, all_n)
+
+def run(args, progress_rich=True):
+    """Measure everything ``args`` (from build_parser) asks for; return the results dict."""
+    started = time.perf_counter()
+    plan = make_plan(args)
+    fill_list, fills = fill_tasks(plan)
+    call_list, calls, model_note = call_tasks(plan)
+    task_seconds = run_tasks(fill_list + call_list, progress_rich)
+    cases, by_case, fill = fill_rows(plan, fills)
+    add_call_ratios(calls)
     return {
-        "machine": machine_info(torch),
-        "config": {"quick": bool(args.quick), "repeat": repeat, "budget_s": budget,
-                   "sizes": sorted({s for _, _, _, s in cases}),
-                   "threads_all": all_n, "torch": torch is not None},
-        "cases": case_rows,
+        "machine": machine_info(plan.torch),
+        "config": {"quick": plan.quick, "repeat": plan.repeat, "budget_s": plan.budget,
+                   "sizes": sorted({s for _, _, _, s in plan.cases}),
+                   "threads_all": plan.all_n, "torch": plan.torch is not None},
+        "cases": cases,
         "fill": fill,
-        "calls": calls_res,
+        "calls": calls,
         "model_note": model_note,
-        "goals": goals,
+        "goals": evaluate_goals(by_case, fill, plan.all_n),
         "task_seconds": task_seconds,
         "elapsed_s": time.perf_counter() - started,
     }
-
-
-# A 168M-parameter Llama (8 layers, hidden 1024), and a small one for --quick.
-LLAMA_168M = dict(num_hidden_layers=8, hidden_size=1024, intermediate_size=2816,
-                  num_attention_heads=16, vocab_size=32000)
-LLAMA_QUICK = dict(num_hidden_layers=2, hidden_size=256, intermediate_size=704,
-                   num_attention_heads=4, vocab_size=4000)
-
-
-def llama_build_spec(torch, all_n, quick):
-    """The call spec timing ``LlamaForCausalLM(config)`` (torch on all cores) against
-    ``deferred_init`` + ``materialize(threads=all)``, and a note; (None, why) when
-    torch or transformers is missing."""
-    if torch is None:
-        return None, "model build: torch is not installed"
-    try:
-        import transformers
-
-        cfg = transformers.LlamaConfig(**(LLAMA_QUICK if quick else LLAMA_168M))
-        build = transformers.LlamaForCausalLM
-    except Exception as e:  # absent, or a broken import (torchvision beside a CPU torch)
-        return None, "model build: transformers not importable (%s)" % " ".join(str(e).split())[:100]
-    import winit.torch as wt
-
-    n_params = sum(p.numel() for p in wt.deferred_init(build, cfg).parameters())
-
-    def torch_build():
-        before = torch.get_num_threads()
-        torch.set_num_threads(all_n)
-        try:
-            build(cfg)
-        finally:
-            torch.set_num_threads(before)
-
-    def winit_build():
-        wt.materialize(wt.deferred_init(build, cfg), seed=0, threads=all_n)
-
-    label = "LlamaForCausalLM %.0fM build (%d threads)" % (n_params / 1e6, all_n)
-    fns = {"winit": winit_build, "numpy": None, "torch": torch_build}
-    whats = {"winit": "winit.torch.materialize(deferred_init(LlamaForCausalLM, config), seed=0)",
-             "torch": "LlamaForCausalLM(config), torch on all cores"}
-    note = ("model build: %s parameters; winit: deferred_init + materialize; torch: the model's own "
-            "construction (nn.Linear's kaiming pass, then transformers' _init_weights)" % format(n_params, ","))
-    return (label, "llama_build", [n_params], fns, whats), note
 
 
 def evaluate_goals(by_case, fill, all_n):

@@ -1,12 +1,6 @@
-"""Whole calls: the allocating he_normal 4096x4096 scheme call and 1,000-element calls."""
-import math
-
-import numpy as np
-
-from ._common import buffer, import_torch, numpy_fill, skip, torch_fill, winit_fill
-
-HE_SHAPE = (4096, 4096)
-SMALL = 1000
+"""Whole calls: the allocating he_normal 4096x4096 scheme call, 1,000-element calls and a
+Llama model build; the calls are winit/_peers.py's, the ones `winit bench` runs."""
+from ._common import peers, skip
 
 
 class SchemeAlloc:
@@ -22,22 +16,7 @@ class SchemeAlloc:
     warmup_time = 0.0
 
     def setup(self, peer):
-        if peer == "winit":
-            import winit
-
-            if hasattr(winit, "he_normal"):
-                self.call = lambda: winit.he_normal(HE_SHAPE, seed=0)
-            elif hasattr(winit, "init"):
-                self.call = lambda: winit.init("he_normal", HE_SHAPE, seed=0)
-            else:
-                skip("this winit has no he_normal scheme")
-        elif peer == "numpy":
-            rng = np.random.default_rng(12345)
-            std = math.sqrt(2.0 / HE_SHAPE[1])
-            self.call = lambda: rng.standard_normal(HE_SHAPE, dtype=np.float32) * std
-        else:
-            torch = import_torch()
-            self.call = lambda: torch.nn.init.kaiming_normal_(torch.empty(*HE_SHAPE))
+        self.call = peers.he_normal_call(peer, peers.HE_SHAPE)[0]
         self.call()  # warm-up
 
     def time_he_normal(self, peer):
@@ -56,39 +35,14 @@ class SmallCall:
     warmup_time = 0.05
 
     def setup(self, peer, dist, mode):
-        if mode == "out":
-            make = {"winit": lambda: winit_fill(dist, None), "numpy": lambda: numpy_fill(dist, "float32"),
-                    "torch": lambda: torch_fill(dist)}[peer]()
-            self.call = make(buffer("float32", SMALL))
-        elif peer == "winit":
-            import winit
-
-            f = getattr(winit, {"normal": "normal", "uniform": "uniform", "truncated": "truncated_normal"}[dist])
-            self.call = lambda: f(SMALL, seed=0)
-        elif peer == "numpy":
-            rng = np.random.default_rng(12345)
-            if dist == "uniform":
-                self.call = lambda: rng.random(SMALL, dtype=np.float32)
-            else:
-                self.call = lambda: rng.standard_normal(SMALL, dtype=np.float32)
+        if mode == "out":  # winit on its default thread count
+            self.call = peers.peer_fill(peer, dist, peers.buffer("float32", peers.SMALL_N))[0]
         else:
-            torch = import_torch()
-            if dist == "normal":
-                self.call = lambda: torch.empty(SMALL).normal_()
-            elif dist == "uniform":
-                self.call = lambda: torch.empty(SMALL).uniform_()
-            else:
-                init = torch.nn.init.trunc_normal_
-                self.call = lambda: init(torch.empty(SMALL), 0.0, 1.0, -2.0, 2.0)
+            self.call = peers.alloc_call(peer, dist, peers.SMALL_N)[0]
         self.call()
 
     def time_call(self, peer, dist, mode):
         self.call()
-
-
-# A 168M-parameter Llama (8 layers, hidden 1024, vocabulary 32000).
-LLAMA_168M = dict(num_hidden_layers=8, hidden_size=1024, intermediate_size=2816,
-                  num_attention_heads=16, vocab_size=32000)
 
 
 class ModelBuild:
@@ -106,24 +60,10 @@ class ModelBuild:
     timeout = 600
 
     def setup(self, peer):
-        torch = import_torch()
-        try:
-            import transformers
-
-            cfg = transformers.LlamaConfig(**LLAMA_168M)
-            build = transformers.LlamaForCausalLM
-        except Exception as e:  # absent, or a broken import
-            skip("transformers not importable: %s" % e)
-        n = all_threads()
-        if peer == "winit":
-            try:
-                from winit.torch import deferred_init, materialize
-            except ImportError:
-                skip("this winit has no deferred_init")
-            self.call = lambda: materialize(deferred_init(build, cfg), seed=0, threads=n)
-        else:
-            torch.set_num_threads(n)
-            self.call = lambda: build(cfg)
+        case, why = peers.llama_build_spec(peers.import_torch(), peers.all_threads(), quick=False)
+        if case is None:
+            skip(why)
+        self.call = case.fns[peer]
         self.call()  # warm-up
 
     def time_build(self, peer):

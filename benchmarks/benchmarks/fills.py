@@ -6,8 +6,9 @@ normal_/uniform_ use one thread whatever torch.set_num_threads says), so their t
 combinations are skipped rather than measured twice.  numpy has no truncated normal: its
 "truncated" row is standard_normal; torch's is torch.nn.init.trunc_normal_(a=-2, b=2), run
 at 1M only (at 64M one call takes 10-30 s on a 2-core VM: its 1M rows tell the same story).
+The fills themselves are winit/_peers.py's, the ones `winit bench` runs.
 """
-from ._common import SIZES, all_threads, buffer, numpy_fill, skip, torch_fill, warm_up, winit_fill
+from ._common import SIZES, peers, skip, warm_up
 
 
 class Fill:
@@ -26,17 +27,17 @@ class Fill:
     timeout = 600
 
     def setup(self, peer, dist, dtype, threads, size):
-        if peer == "winit":
-            make = winit_fill(dist, all_threads() if threads == "all" else int(threads))
-        elif threads != "1":
+        n = SIZES[size]
+        if peer != "winit" and threads != "1":
             skip("%s runs on one thread: read its threads=1 row" % peer)
-        elif peer == "numpy":
-            make = numpy_fill(dist, dtype)
-        elif dist == "truncated" and size != "1M":
+        if peer == "torch" and dist == "truncated" and n > peers.TORCH_TRUNC_MAX:
             skip("torch trunc_normal_ runs at 1M only (a 64M call takes 10-30 s)")
-        else:
-            make = torch_fill(dist)
-        a = buffer(dtype, SIZES[size])
+        nthreads = peers.all_threads() if threads == "all" else int(threads)
+
+        def make(a):
+            return peers.peer_fill(peer, dist, a, nthreads)[0]
+
+        a = peers.buffer(dtype, n)
         self.call = make(a)
         warm_up((peer, dist, dtype, threads, size), make, a)
 
