@@ -172,9 +172,9 @@ def test_torch_semantics_kept():
         wt.kaiming_normal_(torch.empty(3, 3), mode="fan_avg")
     with pytest.raises(ValueError, match="fewer than 2 dimensions"):
         wt.xavier_uniform_(torch.empty(5))
-    with pytest.raises(ValueError, match="Only tensors with 2 or more"):
+    with pytest.raises(ValueError, match="only tensors with 2 or more"):
         wt.orthogonal_(torch.empty(5))
-    with pytest.raises(ValueError, match="Only tensors with 2 dimensions"):
+    with pytest.raises(ValueError, match="only tensors with 2 dimensions"):
         wt.sparse_(torch.empty(2, 2, 2), 0.1)
     with pytest.warns(UserWarning, match="more than 2 std"):
         wt.trunc_normal_(torch.empty(10), mean=10.0, std=1.0, a=-2, b=2, seed=1)

@@ -255,7 +255,7 @@ _GAINS = {
     "sigmoid": _LINEAR,
     "tanh": lambda p: 5.0 / 3,
     "relu": lambda p: math.sqrt(2.0),
-    "leaky_relu": lambda p: math.sqrt(2.0 / (1 + _slope(p) ** 2)),
+    "leaky_relu": lambda p: math.sqrt(2.0 / (1 + _slope(p) * _slope(p))),  # s*s: inf, not OverflowError
     "selu": lambda p: 3.0 / 4,
 }
 

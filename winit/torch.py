@@ -40,7 +40,7 @@ from ._sampling import truncated_normal as _truncated_normal
 from ._sampling import uniform as _uniform
 from . import _torch_tensor
 from ._torch_tensor import _NP_DTYPES, _np_dtype, _np_view  # noqa: F401
-from ._validate import check_seed, closest
+from ._validate import check_real, check_seed, closest
 
 from . import _deferred, _schemes
 from ._deferred import DeferredInitError
@@ -207,8 +207,14 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, s
 
 
 def constant_(tensor, val, *, seed=None, stream=None, name=None):
-    r"""Fill ``tensor`` with ``val`` (``torch.nn.init.constant_``; the winit keywords are ignored)."""
-    return _tinit.constant_(tensor, val)
+    r"""Fill ``tensor`` with ``val`` (``torch.nn.init.constant_``; the winit keywords are ignored).
+    A value the dtype cannot hold is refused with :class:`ArgumentError` (torch: RuntimeError)."""
+    try:
+        return _tinit.constant_(tensor, val)
+    except RuntimeError as e:
+        if "overflow" not in str(e):
+            raise
+        raise ArgumentError(f"val: {e} (tensor dtype {tensor.dtype}, val {val!r})") from None
 
 
 def ones_(tensor, *, seed=None, stream=None, name=None):
@@ -246,6 +252,8 @@ _TORCH_MODES = ["fan_in", "fan_out"]
 
 
 def _calculate_correct_fan(tensor, mode):
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be one of {_TORCH_MODES}; got {mode!r}")
     mode = mode.lower()
     if mode not in _TORCH_MODES:
         raise ValueError(f"Mode {mode} not supported, please use one of {_TORCH_MODES}"
@@ -258,7 +266,8 @@ def _xavier_std(tensor, gain):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if fan_in + fan_out == 0:
         return None
-    return _schemes.variance_std(float(gain) ** 2, fan_in, fan_out, "fan_avg")
+    g = check_real(gain, "gain", finite=False)
+    return _schemes.variance_std(g * g, fan_in, fan_out, "fan_avg")
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, name=None):
@@ -284,7 +293,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if (fan_in if mode == "fan_in" else fan_out) == 0:
         raise ZeroDivisionError("float division by zero")
-    return _schemes.variance_std(float(calculate_gain(nonlinearity, a)) ** 2, fan_in, fan_out, mode)
+    g = check_real(calculate_gain(nonlinearity, a), "a", finite=False)
+    return _schemes.variance_std(g * g, fan_in, fan_out, mode)
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
@@ -327,7 +337,7 @@ def orthogonal_(tensor, gain=1, generator=None, *, seed=None, stream=None, name=
     flattened to ``(shape[0], prod(shape[1:]))`` as PyTorch does.  The Gaussian
     matrix is drawn in float64 and QR-factorized with the sign correction."""
     if tensor.ndimension() < 2:
-        raise ValueError("Only tensors with 2 or more dimensions are supported")
+        raise ValueError(f"tensor: only tensors with 2 or more dimensions are supported; got shape {tuple(tensor.shape)}")
     if tensor.numel() == 0 or tensor.is_meta:
         return tensor
     gen, src = _source(generator, seed, stream, name)
@@ -345,7 +355,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, seed=None, stream=Non
     ``ceil(sparsity * rows)`` zeros per column.  The zeroed rows of each column
     come from the same winit stream (PyTorch uses its global ``randperm``)."""
     if tensor.ndimension() != 2:
-        raise ValueError("Only tensors with 2 dimensions are supported")
+        raise ValueError(f"tensor: only tensors with 2 dimensions are supported; got shape {tuple(tensor.shape)}")
     if tensor.is_meta:
         return tensor
     gen, src = _source(generator, seed, stream, name)
