@@ -577,6 +577,25 @@ def _scheme_function(name):
     return scheme
 
 
-for _name in _SCHEMES:
-    globals()[_name] = _scheme_function(_name)
-del _name
+# Named one by one (not in a loop) so that linters and IDEs see every public name.
+zeros = _scheme_function("zeros")
+ones = _scheme_function("ones")
+constant = _scheme_function("constant")
+random_normal = _scheme_function("random_normal")
+random_uniform = _scheme_function("random_uniform")
+truncated_normal = _scheme_function("truncated_normal")
+glorot_normal = _scheme_function("glorot_normal")
+glorot_uniform = _scheme_function("glorot_uniform")
+xavier_normal = _scheme_function("xavier_normal")
+xavier_uniform = _scheme_function("xavier_uniform")
+he_normal = _scheme_function("he_normal")
+he_uniform = _scheme_function("he_uniform")
+kaiming_normal = _scheme_function("kaiming_normal")
+kaiming_uniform = _scheme_function("kaiming_uniform")
+lecun_normal = _scheme_function("lecun_normal")
+lecun_uniform = _scheme_function("lecun_uniform")
+heuristic_uniform = _scheme_function("heuristic_uniform")
+variance_scaling = _scheme_function("variance_scaling")
+orthogonal = _scheme_function("orthogonal")
+identity = _scheme_function("identity")
+assert all(n in globals() for n in _SCHEMES), "a table row without its function"

@@ -18,8 +18,6 @@ makes it reproducible), so that initializer also repeats itself, as in Keras;
 a ``keras.random.SeedGenerator`` gives new values on each call.
 All classes are registered for serialization under the package ``"winit"``.
 """
-import math
-
 import keras
 import numpy as np
 
