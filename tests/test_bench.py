@@ -116,7 +116,6 @@ def test_parse_size():
     assert bench.size_label(64 << 20) == "64M" and bench.size_label(1000) == "1000"
 
 
-@pytest.mark.skipif(not HAVE_TORCH, reason="the test extra installs torch")
 def test_quick_run_times_the_model_build(capsys):
     import transformers  # noqa: F401  (the test extra installs it)
 
@@ -141,7 +140,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir)
 
 
 def test_peer_fills_write_in_place():
-    assert issubclass(_peers.Unavailable, NotImplementedError)  # asv shows n/a
+    assert not issubclass(_peers.Unavailable, NotImplementedError)  # the asv suite translates it
     buf = _peers.prefaulted(1000 * 8)
     for dtype in ("float32", "float64") + (("bfloat16",) if HAVE_BF16 else ()):
         a = _peers.view(buf, dtype, 1000)

@@ -19,8 +19,8 @@ import winit.torch as wt
 from winit import _safetensors
 from winit.cli import main as cli
 
-transformers = pytest.importorskip("transformers")  # the test extra installs it
-safetensors_torch = pytest.importorskip("safetensors.torch")
+import safetensors.torch as safetensors_torch  # noqa: E402  (the test extra installs it)
+import transformers  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::FutureWarning")
 HERE = os.path.dirname(os.path.abspath(__file__))

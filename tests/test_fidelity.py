@@ -13,6 +13,11 @@ from scipy import stats
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
+import jax  # noqa: E402  (the test extra installs keras, torch and jax)
+import jax.numpy as jnp  # noqa: E402
+import keras  # noqa: E402
+import torch  # noqa: E402
+
 import winit  # noqa: E402
 from winit import _complex  # noqa: E402
 
@@ -23,7 +28,6 @@ ALPHA = 1e-3
 def test_keras_attention_kernels_get_keras_fans():
     """EinsumDense (and MultiHeadAttention through it) give VarianceScaling-derived
     initializers their input/output axes: winit's classes are Keras' classes."""
-    keras = pytest.importorskip("keras")
     import winit.keras as wk
 
     for cls in (wk.VarianceScaling, wk.GlorotNormal, wk.GlorotUniform, wk.HeNormal, wk.HeUniform,
@@ -46,7 +50,6 @@ def test_keras_attention_kernels_get_keras_fans():
 
 
 def test_keras_get_array_and_tensor():
-    keras = pytest.importorskip("keras")
     import winit.keras as wk
 
     values = np.arange(6, dtype=np.float64).reshape(2, 3)
@@ -60,7 +63,6 @@ def test_keras_get_array_and_tensor():
 
 @pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "uint8"])
 def test_keras_constant_initializers_any_dtype(dtype):
-    keras = pytest.importorskip("keras")
     import winit.keras as wk
 
     for init, value in ((wk.Zeros(), 0), (wk.Ones(), 1), (wk.Constant(3), 3)):
@@ -74,7 +76,6 @@ def test_keras_constant_initializers_any_dtype(dtype):
 
 
 def test_keras_stft():
-    keras = pytest.importorskip("keras")
     import winit.keras as wk
 
     for ident in ("stft", "STFT", "STFTInitializer"):
@@ -89,8 +90,6 @@ def test_keras_stft():
 
 # ------------------------------------------------------------ 0-d arrays as scalars
 def test_zero_d_arrays_are_scalars_everywhere():
-    torch = pytest.importorskip("torch")
-    jnp = pytest.importorskip("jax.numpy")
     import winit.jax as wj
     import winit.torch as wt
 
@@ -116,7 +115,6 @@ def test_zero_d_arrays_are_scalars_everywhere():
 
 # ------------------------------------------------------------ exception classes
 def test_torch_errors_are_runtime_errors_too():
-    torch = pytest.importorskip("torch")
     import winit.torch as wt
 
     for call, match in ((lambda: wt.uniform_(torch.empty(3), 1.0, 0.0, seed=0), "from=1.0 > to=0.0"),
@@ -131,7 +129,6 @@ def test_torch_errors_are_runtime_errors_too():
 
 
 # ------------------------------------------------------------ complex values (SPEC 1.3b)
-jax = pytest.importorskip("jax")
 
 
 @pytest.fixture(scope="module")

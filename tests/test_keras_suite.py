@@ -12,10 +12,9 @@ import sys
 import types
 import unittest
 
-import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
-keras = pytest.importorskip("keras")
+import keras  # noqa: E402  (the test extra installs it)
 
 import winit.keras as wk  # noqa: E402
 

@@ -3,7 +3,6 @@ many Python threads filling at once, set_num_threads while another thread fills.
 No timing thresholds: each test checks what happened, not how fast."""
 import os
 import signal
-import sys
 import threading
 import time
 
@@ -13,7 +12,6 @@ import pytest
 import winit
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("threads", [1, 2])
 def test_ctrl_c_stops_a_long_fill_between_chunks(threads):
     """SIGINT during a fill raises KeyboardInterrupt before the fill ends (the tail of the
@@ -34,7 +32,6 @@ def test_ctrl_c_stops_a_long_fill_between_chunks(threads):
     del buf
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_fill_after_fork_in_a_process_that_used_the_pool():
     want = winit.normal(3_000_000, seed=7, threads=2)  # starts the pool's workers
     r, w = os.pipe()

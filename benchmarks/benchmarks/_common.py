@@ -7,9 +7,10 @@ them (../../winit/_peers.py), not imported from the installed winit.  _peers use
 public API (winit.normal/uniform/truncated_normal with out= and threads=, winit.he_normal or
 winit.init, winit.torch.deferred_init/materialize), so the suite also runs against older
 commits in `asv continuous`.  A case a peer or an older winit cannot run raises
-peers.Unavailable, a NotImplementedError: asv shows "n/a".  torch and ml_dtypes are imported
-lazily, in setup, and only when needed.
+peers.Unavailable; ``asv_setup`` turns that into the NotImplementedError by which asv marks a
+case "n/a".  torch and ml_dtypes are imported lazily, in setup, and only when needed.
 """
+import functools
 import importlib.util
 import os
 import sys
@@ -35,7 +36,18 @@ _WARMED = set()
 
 
 def skip(why):
-    raise peers.Unavailable(why)
+    raise NotImplementedError(why)  # asv: this case is n/a
+
+
+def asv_setup(setup):
+    """A benchmark's setup, with peers.Unavailable reported to asv as n/a."""
+    @functools.wraps(setup)
+    def wrapped(*args):
+        try:
+            return setup(*args)
+        except peers.Unavailable as e:
+            skip(str(e))
+    return wrapped
 
 
 def warm_up(key, make, a):

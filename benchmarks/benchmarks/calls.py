@@ -1,6 +1,6 @@
 """Whole calls: the allocating he_normal 4096x4096 scheme call, 1,000-element calls and a
 Llama model build; the calls are winit/_peers.py's, the ones `winit bench` runs."""
-from ._common import peers, skip
+from ._common import asv_setup, peers, skip
 
 
 class SchemeAlloc:
@@ -15,6 +15,7 @@ class SchemeAlloc:
     repeat = (3, 10, 5.0)
     warmup_time = 0.0
 
+    @asv_setup
     def setup(self, peer):
         self.call = peers.he_normal_call(peer, peers.HE_SHAPE)[0]
         self.call()  # warm-up
@@ -34,6 +35,7 @@ class SmallCall:
     repeat = (20, 400, 1.0)
     warmup_time = 0.05
 
+    @asv_setup
     def setup(self, peer, dist, mode):
         if mode == "out":  # winit on its default thread count
             self.call = peers.peer_fill(peer, dist, peers.buffer("float32", peers.SMALL_N))[0]
@@ -59,6 +61,7 @@ class ModelBuild:
     warmup_time = 0.0
     timeout = 600
 
+    @asv_setup
     def setup(self, peer):
         case, why = peers.llama_build_spec(peers.import_torch(), peers.all_threads(), quick=False)
         if case is None:

@@ -8,7 +8,7 @@ combinations are skipped rather than measured twice.  numpy has no truncated nor
 at 1M only (at 64M one call takes 10-30 s on a 2-core VM: its 1M rows tell the same story).
 The fills themselves are winit/_peers.py's, the ones `winit bench` runs.
 """
-from ._common import SIZES, peers, skip, warm_up
+from ._common import SIZES, asv_setup, peers, skip, warm_up
 
 
 class Fill:
@@ -26,6 +26,7 @@ class Fill:
     warmup_time = 0.0  # setup warms up (once per process, see _common.warm_up)
     timeout = 600
 
+    @asv_setup
     def setup(self, peer, dist, dtype, threads, size):
         n = SIZES[size]
         if peer != "winit" and threads != "1":
