@@ -47,7 +47,8 @@ from ._sampling import normal as _normal
 from ._sampling import random_raw as _random_raw
 from ._sampling import truncated_normal as _truncated_normal
 from ._sampling import uniform as _uniform
-from ._torch_tensor import _NP_DTYPES, _np_view
+from . import _torch_tensor
+from ._torch_tensor import _NP_DTYPES
 
 aten = torch.ops.aten
 
@@ -221,17 +222,6 @@ class Tape:
         return kept
 
 
-def _fill_numpy(t, fill):
-    """Run ``fill(arr)`` on a numpy view of real tensor ``t`` (or a temporary copied in)."""
-    arr = _np_view(t) if t.dtype in _NP_DTYPES else None
-    if arr is not None:
-        fill(arr)
-        return
-    tmp = np.empty(tuple(t.shape), dtype=np.float64)
-    fill(tmp)
-    t.copy_(torch.from_numpy(tmp))
-
-
 def _float_fill(t, sampler, params, src):
     """Fill ``t`` from ``sampler``; ``src["where"] = (shape, region)``: ``t`` is that region of a
     tensor of that shape, and gets the region's values."""
@@ -240,7 +230,7 @@ def _float_fill(t, sampler, params, src):
     src = dict(src)
     shape, region = src.pop("where", (None, None))
     if t.dtype in _NP_DTYPES:
-        _fill_numpy(t, lambda arr: sampler(shape, *params, out=arr, region=region, **src))
+        _torch_tensor._write(t, lambda arr: sampler(shape, *params, out=arr, region=region, **src))
     else:  # an integer or bool tensor: draw float64 and let torch cast, as torch's own fill does
         vals = sampler(shape or tuple(t.shape), *params, dtype="float64", region=region, **src)
         t.copy_(torch.from_numpy(vals))
@@ -271,7 +261,8 @@ def _int_fill(t, low, high, src):
     return t
 
 
-def _factory(args, kwargs, size):
+def _factory(kwargs, size):
+    """An uninitialized CPU tensor of ``size`` with the factory call's dtype and layout."""
     kw = {k: kwargs[k] for k in ("dtype", "layout", "device", "pin_memory") if kwargs.get(k) is not None}
     kw["device"] = "cpu"
     return torch.empty(size, **kw)
@@ -320,10 +311,8 @@ def _replay_random(func, args, kwargs, src):
     if op == "uniform_":
         return _float_fill(args[0], _uniform, (args[1] if len(args) > 1 else kwargs.get("from", 0.0),
                                               args[2] if len(args) > 2 else kwargs.get("to", 1.0)), src)
-    if op == "randn" and ov in ("default", "generator", "names", "generator_with_names"):
-        return _float_fill(_factory(args, kwargs, args[0]), _normal, (0.0, 1.0), src)
-    if op == "rand" and ov in ("default", "generator", "names", "generator_with_names"):
-        return _float_fill(_factory(args, kwargs, args[0]), _uniform, (0.0, 1.0), src)
+    if op in ("randn", "rand"):  # the overloads check() let through: (size, ...)
+        return _float_fill(_factory(kwargs, args[0]), _normal if op == "randn" else _uniform, (0.0, 1.0), src)
     if op in ("randn_like", "rand_like"):
         like = args[0]
         kw = {"dtype": kwargs.get("dtype") or like.dtype}
@@ -331,7 +320,7 @@ def _replay_random(func, args, kwargs, src):
         return _float_fill(out, _normal if op == "randn_like" else _uniform,
                            (0.0, 1.0), src)
     if op == "normal" and ov == "float_float":
-        return _float_fill(_factory(args, kwargs, args[2]), _normal, (args[0], args[1]), src)
+        return _float_fill(_factory(kwargs, args[2]), _normal, (args[0], args[1]), src)
     if op == "trunc_normal_":
         t, mean, std, a, b = args
         _float_fill(t, _truncated_normal, (mean, std, (a - mean) / std, (b - mean) / std), src)
@@ -351,12 +340,12 @@ def _replay_random(func, args, kwargs, src):
         low, high, size = (0, args[0], args[1]) if ov in ("default", "generator") else args[:3]
         kw = dict(kwargs)
         kw.setdefault("dtype", torch.int64)
-        return _int_fill(_factory(args, kw, size), low, high, src)
+        return _int_fill(_factory(kw, size), low, high, src)
     if op == "randperm" and ov in ("default", "generator"):
         n = args[0]
         kw = dict(kwargs)
         kw.setdefault("dtype", torch.int64)
-        out = _factory(args, kw, (n,))
+        out = _factory(kw, (n,))
         keys = _uniform((n,), dtype="float64", **src) if n else np.empty(0)
         out.copy_(torch.from_numpy(np.argsort(keys, kind="stable")))
         return out

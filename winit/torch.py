@@ -39,7 +39,7 @@ from ._sampling import normal as _normal
 from ._sampling import truncated_normal as _truncated_normal
 from ._sampling import uniform as _uniform
 from . import _torch_tensor
-from ._torch_tensor import _NP_DTYPES, _np_dtype, _np_view  # noqa: F401
+from ._torch_tensor import _np_dtype
 from ._validate import check_real, check_seed, closest
 
 from . import _deferred, _schemes
@@ -134,18 +134,10 @@ def _fill_shard(dt, fill_region):
     if indices is None:
         raise ValueError(f"a DTensor with placements {tuple(dt.placements)}: winit fills Shard, "
                          "_StridedShard and Replicate placements")
-    dt_np = _np_dtype(local)
-    with torch.no_grad():
-        for box in itertools.product(*[_runs(ix) for ix in indices]):
-            part = local[tuple(slice(p, p + b - a) for a, b, p in box)]
-            region = tuple(slice(a, b) for a, b, _ in box)
-            view = _np_view(part)
-            if view is not None:
-                fill_region(tuple(dt.shape), region, view)
-            else:
-                arr = np.empty(tuple(part.shape), dtype=dt_np)
-                fill_region(tuple(dt.shape), region, arr)
-                part.copy_(torch.from_numpy(arr))
+    for box in itertools.product(*[_runs(ix) for ix in indices]):
+        part = local[tuple(slice(p, p + b - a) for a, b, p in box)]
+        region = tuple(slice(a, b) for a, b, _ in box)
+        _torch_tensor._write(part, lambda arr, region=region: fill_region(tuple(dt.shape), region, arr))
     return dt
 
 
@@ -251,7 +243,8 @@ def _calculate_fan_in_and_fan_out(tensor):
 _TORCH_MODES = ["fan_in", "fan_out"]
 
 
-def _calculate_correct_fan(tensor, mode):
+def _torch_mode(mode):
+    """PyTorch's fan mode, checked: "fan_in" or "fan_out" (any case)."""
     if not isinstance(mode, str):
         raise TypeError(f"mode must be one of {_TORCH_MODES}; got {mode!r}")
     mode = mode.lower()
@@ -289,10 +282,8 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
     """gain / sqrt(fan), fan by ``mode`` (PyTorch's fan_in or fan_out)."""
-    mode = _calculate_correct_fan(tensor, mode)
+    mode = _torch_mode(mode)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    if (fan_in if mode == "fan_in" else fan_out) == 0:
-        raise ZeroDivisionError("float division by zero")
     g = check_real(calculate_gain(nonlinearity, a), "a", finite=False)
     return _schemes.variance_std(g * g, fan_in, fan_out, mode)
 
