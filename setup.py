@@ -1,11 +1,12 @@
 """Build winit._core: one Cython module over the C sources in src/.
 
 Flags: -O3 for speed; -ffp-contract=off so the compiler adds no FMA of its own
-(the scalar and AVX2 paths must give the same bits); -fno-math-errno so sqrt
-is the IEEE instruction.  No -march=native and no -ffast-math: AVX2 code is
-compiled per function with __attribute__((target)) and chosen at run time.
+(every target must give the same bits); -fno-math-errno so sqrt is the IEEE
+instruction.  No -march=native and no -ffast-math: each target's kernels are
+compiled in their own file under #pragma GCC target and chosen at run time.
 """
 import sys
+from pathlib import Path
 
 import numpy
 from Cython.Build import cythonize
@@ -14,8 +15,14 @@ from setuptools import Extension, setup
 SOURCES = [
     "src/_core.pyx",
     "src/winit_fill.c",
+    # one kernel source (src/winit_kernels_impl.h) instantiated per target
     "src/winit_kernels_scalar.c",
+    "src/winit_kernels_emu8.c",
+    "src/winit_kernels_emu16.c",
+    "src/winit_kernels_sse2.c",
     "src/winit_kernels_avx2.c",
+    "src/winit_kernels_avx512.c",
+    "src/winit_kernels_neon.c",
     "src/winit_pool.c",
 ]
 
@@ -38,8 +45,9 @@ extensions = [
         extra_compile_args=compile_args,
         extra_link_args=link_args,
         libraries=libraries,
-        depends=["src/winit_philox.h", "src/winit_math.h", "src/winit_kernels.h",
-                 "src/winit_fill.h", "src/winit_pool.h", "src/winit_fill.pxd"],
+        depends=["src/winit_philox.h", "src/winit_math.h", "src/winit_kernels.h", "src/winit_kernels_impl.h",
+                 "src/winit_fill.h", "src/winit_pool.h", "src/winit_fill.pxd"]
+        + sorted(str(p) for p in Path("src/simd").glob("*.h")),
     )
 ]
 

@@ -29,8 +29,6 @@ DTYPE_F16 = WINIT_DTYPE_F16
 DTYPE_BF16 = WINIT_DTYPE_BF16
 DTYPE_U32 = WINIT_DTYPE_U32
 
-_ISA_NAMES = {WINIT_ISA_SCALAR: "scalar", WINIT_ISA_AVX2: "avx2"}
-_ISA_CODES = {"auto": WINIT_ISA_AUTO, "scalar": WINIT_ISA_SCALAR, "avx2": WINIT_ISA_AVX2}
 
 
 def philox4x32(counter, key, int rounds=10):
@@ -89,6 +87,7 @@ def fill(cnp.ndarray out not None, int dist, int dtype, uint64_t seed, uint64_t 
     _plan(&plan, dist, dtype, seed, stream, p0, p1, lower, upper)
     data = cnp.PyArray_DATA(out)
     n = <size_t>cnp.PyArray_SIZE(out)
+    winit_plan_hint_total(&plan, n)  # the chunks below belong to one request
     cdef size_t done = 0, part, isz = winit_itemsize(dtype)
     cdef size_t step = CHUNK * <size_t>(threads if threads > 1 else 1)
     while True:  # chunk by chunk, so that Ctrl-C is seen between them (values do not change)
@@ -118,6 +117,7 @@ def fill_rows(cnp.ndarray out not None, int dist, int dtype, uint64_t seed, uint
     data = cnp.PyArray_DATA(out)
     if nrows == 0 or row_len == 0:
         return out
+    winit_plan_hint_total(&plan, nrows * row_len)
     cdef size_t done = 0, part, isz = winit_itemsize(dtype)
     cdef size_t rows_per = CHUNK * <size_t>(threads if threads > 1 else 1) // row_len
     if rows_per == 0:
@@ -134,21 +134,58 @@ def fill_rows(cnp.ndarray out not None, int dist, int dtype, uint64_t seed, uint
         PyErr_CheckSignals()
 
 
+def isas():
+    """The compiled instruction-set targets, in order of preference: a list of dicts with
+    ``name``, ``lanes`` (Philox blocks per vector group), ``emulated`` (plain C standing in for
+    a wide target, for tests; never chosen automatically) and ``runs`` (this CPU can run it)."""
+    return [{"name": winit_isa_name(i).decode("ascii"), "lanes": winit_isa_lanes(i),
+             "emulated": bool(winit_isa_emulated(i)), "runs": bool(winit_isa_runs(i))}
+            for i in range(winit_isa_count())]
+
+
 def _set_isa(name):
-    """Force the kernel path: "scalar", "avx2" or "auto" (for tests and benchmarks)."""
-    if name not in _ISA_CODES:
-        raise ValueError("isa must be one of %s; got %r" % (sorted(_ISA_CODES), name))
-    if winit_set_isa(_ISA_CODES[name]) != WINIT_OK:
-        raise ValueError("isa %r is not available on this CPU" % (name,))
+    """Force the kernel target by name (see isas()), or "auto": the best one this CPU runs."""
+    names = [t["name"] for t in isas()]
+    if not isinstance(name, str) or (name != "auto" and name not in names):
+        raise ValueError("isa must be one of %s; got %r" % (["auto"] + names, name))
+    code = WINIT_ISA_AUTO if name == "auto" else winit_isa_find(name.encode("ascii"))
+    if winit_set_isa(code) != WINIT_OK:
+        raise ValueError("isa %r is not available on this CPU (it runs: %s)"
+                         % (name, [t["name"] for t in isas() if t["runs"]]))
 
 
 def _get_isa():
-    """The kernel path in use: "scalar" or "avx2"."""
-    return _ISA_NAMES[winit_get_isa()]
+    """The name of the kernel target in use."""
+    return winit_isa_name(winit_get_isa()).decode("ascii")
 
 
 def cpu_has_avx2():
-    return bool(winit_cpu_has_avx2())
+    """Whether this CPU runs the avx2 target (kept for callers of winit.cpu_has_avx2)."""
+    return any(t["runs"] for t in isas() if t["name"] == "avx2")
+
+
+def _set_stream_threshold(size_t nbytes):
+    """Fills of at least this many bytes use non-temporal stores (0: the default, the
+    last-level cache size).  Changes speed only, never a value."""
+    winit_set_stream_threshold(nbytes)
+
+
+def _get_stream_threshold():
+    return winit_get_stream_threshold()
+
+
+def stream_write(cnp.ndarray out not None, int threads=1):
+    """Overwrite ``out`` (C-contiguous, writable) with non-zero data by non-temporal stores on
+    ``threads`` threads: the write-bandwidth ceiling that ``winit bench`` reports fills against."""
+    if not cnp.PyArray_IS_C_CONTIGUOUS(out):
+        raise ValueError("out must be C-contiguous")
+    if not cnp.PyArray_ISWRITEABLE(out):
+        raise ValueError("out must be writable")
+    cdef void *data = cnp.PyArray_DATA(out)
+    cdef size_t nbytes = <size_t>cnp.PyArray_NBYTES(out)
+    with nogil:
+        winit_stream_write(data, nbytes, threads)
+    return out
 
 
 def _set_parallel_threshold(size_t elements_per_thread):

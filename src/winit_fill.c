@@ -3,21 +3,66 @@
  * the work is cut (head/body/tail, threads, rows) cannot change any value. */
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "winit_fill.h"
 #include "winit_pool.h"
 
-/* ---- ISA dispatch ------------------------------------------------------ */
+/* ---- targets: the dispatch table ------------------------------------------
+ *
+ * One row per compiled target, in order of preference: AUTO takes the first
+ * row that is not emulated and that this CPU runs.  The Python layer and the
+ * tests read this table (winit._core.isas()); nothing else names a target. */
 
-int winit_cpu_has_avx2(void)
+static int cpu_any(void) { return 1; }
+#ifdef WINIT_X86_TARGETS
+static int cpu_avx2(void)
 {
-#if defined(WINIT_HAVE_AVX2_KERNELS) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-           __builtin_cpu_supports("f16c");
-#else
-    return 0;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+}
+static int cpu_avx512(void)
+{
+    __builtin_cpu_init();
+    return cpu_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+}
 #endif
+
+typedef struct {
+    const char *name;
+    int lanes;    /* blocks per vector group */
+    int emulated; /* plain C standing in for a wide target: for tests, never AUTO */
+    int (*cpu_runs)(void);
+    winit_kernel_table *kernels;
+} winit_target;
+
+static const winit_target targets[] = {
+#ifdef WINIT_X86_TARGETS
+    {"avx512", 16, 0, cpu_avx512, &winit_kernels_avx512},
+    {"avx2", 8, 0, cpu_avx2, &winit_kernels_avx2},
+    {"sse2", 4, 0, cpu_any, &winit_kernels_sse2},
+#endif
+#ifdef WINIT_NEON_TARGET
+    {"neon", 4, 0, cpu_any, &winit_kernels_neon},
+#endif
+    {"scalar", 1, 0, cpu_any, &winit_kernels_scalar},
+    {"emu16", 16, 1, cpu_any, &winit_kernels_emu16},
+    {"emu8", 8, 1, cpu_any, &winit_kernels_emu8},
+};
+#define NTARGETS ((int)(sizeof targets / sizeof targets[0]))
+
+int winit_isa_count(void) { return NTARGETS; }
+const char *winit_isa_name(int i) { return (i >= 0 && i < NTARGETS) ? targets[i].name : NULL; }
+int winit_isa_lanes(int i) { return (i >= 0 && i < NTARGETS) ? targets[i].lanes : 0; }
+int winit_isa_emulated(int i) { return (i >= 0 && i < NTARGETS) ? targets[i].emulated : 0; }
+int winit_isa_runs(int i) { return (i >= 0 && i < NTARGETS) ? targets[i].cpu_runs() : 0; }
+
+int winit_isa_find(const char *name)
+{
+    for (int i = 0; i < NTARGETS; i++)
+        if (strcmp(targets[i].name, name) == 0) return i;
+    return -1;
 }
 
 static int isa_in_use = -1; /* resolved on first use */
@@ -25,12 +70,13 @@ static int isa_in_use = -1; /* resolved on first use */
 int winit_set_isa(int isa)
 {
     if (isa == WINIT_ISA_AUTO) {
-        isa_in_use = winit_cpu_has_avx2() ? WINIT_ISA_AVX2 : WINIT_ISA_SCALAR;
-        return WINIT_OK;
+        for (int i = 0; i < NTARGETS; i++)
+            if (!targets[i].emulated && targets[i].cpu_runs()) { isa_in_use = i; return WINIT_OK; }
+        return WINIT_EINVAL; /* not reached: scalar runs everywhere */
     }
-    if (isa == WINIT_ISA_SCALAR) { isa_in_use = WINIT_ISA_SCALAR; return WINIT_OK; }
-    if (isa == WINIT_ISA_AVX2 && winit_cpu_has_avx2()) { isa_in_use = WINIT_ISA_AVX2; return WINIT_OK; }
-    return WINIT_EINVAL;
+    if (isa < 0 || isa >= NTARGETS || !targets[isa].cpu_runs()) return WINIT_EINVAL;
+    isa_in_use = isa;
+    return WINIT_OK;
 }
 
 int winit_get_isa(void)
@@ -41,11 +87,38 @@ int winit_get_isa(void)
 
 static winit_block_kernel pick_kernel(const winit_plan *p)
 {
-#ifdef WINIT_HAVE_AVX2_KERNELS
-    if (winit_get_isa() == WINIT_ISA_AVX2 && winit_kernels_avx2[p->dist][p->dtype] != NULL)
-        return winit_kernels_avx2[p->dist][p->dtype];
+    winit_block_kernel k = (*targets[winit_get_isa()].kernels)[p->dist][p->dtype];
+    return k != NULL ? k : winit_kernels_scalar[p->dist][p->dtype];
+}
+
+/* ---- non-temporal stores ------------------------------------------------------
+ *
+ * A fill larger than the last-level cache would only evict what is there and
+ * pay a read of every line it writes: such fills use non-temporal stores.  The
+ * choice depends on the size alone and changes no value. */
+
+static size_t stream_threshold = 0; /* bytes; 0: not yet set */
+
+static size_t default_stream_threshold(void)
+{
+    long llc = -1;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
 #endif
-    return winit_kernels_scalar[p->dist][p->dtype];
+    return llc > (long)(4u << 20) ? (size_t)llc : (size_t)(32u << 20);
+}
+
+void winit_set_stream_threshold(size_t bytes) { stream_threshold = bytes ? bytes : default_stream_threshold(); }
+
+size_t winit_get_stream_threshold(void)
+{
+    if (stream_threshold == 0) stream_threshold = default_stream_threshold();
+    return stream_threshold;
+}
+
+void winit_plan_hint_total(winit_plan *plan, size_t elements)
+{
+    plan->nontemporal = elements >= winit_get_stream_threshold() / winit_itemsize(plan->dtype);
 }
 
 /* ---- plans ------------------------------------------------------------- */
@@ -86,8 +159,9 @@ int winit_plan_init(winit_plan *plan, int dist, int dtype, uint64_t seed, uint64
 
 /* ---- one contiguous run -------------------------------------------------- */
 
-/* Elements [first, first + n) into out, n >= 1. */
-static void fill_run(const winit_plan *p, winit_block_kernel body, uint64_t first, char *out, size_t n)
+/* Elements [first, first + n) into out, n >= 1; nt: non-temporal stores for
+   the whole blocks from the first 64-byte boundary on, where one is reachable. */
+static void fill_run(const winit_plan *p, winit_block_kernel body, uint64_t first, char *out, size_t n, int nt)
 {
     const unsigned per = winit_per_block(p->dist, p->dtype);
     const size_t isz = winit_itemsize(p->dtype);
@@ -99,7 +173,7 @@ static void fill_run(const winit_plan *p, winit_block_kernel body, uint64_t firs
     if (skip) { /* partial head block */
         size_t take = per - skip;
         if (take > n) take = n;
-        one(p, b, 1, tmp);
+        one(p, b, 1, tmp, 0);
         memcpy(out, tmp + skip * isz, take * isz);
         out += take * isz;
         n -= take;
@@ -107,13 +181,17 @@ static void fill_run(const winit_plan *p, winit_block_kernel body, uint64_t firs
     }
     size_t whole = n / per;
     if (whole) {
-        body(p, b, whole, out);
-        out += whole * per * isz;
+        const size_t bpb = per * isz;
+        size_t lead = whole, mis = (size_t)((uintptr_t)out & 63u);
+        if (nt && whole >= 256 && mis % bpb == 0) lead = ((64 - mis) & 63u) / bpb;
+        if (lead) body(p, b, lead, out, 0);
+        if (whole > lead) body(p, b + lead, whole - lead, out + lead * bpb, 1);
+        out += whole * bpb;
         n -= whole * per;
         b += whole;
     }
     if (n) { /* partial tail block */
-        one(p, b, 1, tmp);
+        one(p, b, 1, tmp, 0);
         memcpy(out, tmp, n * isz);
     }
 }
@@ -127,6 +205,7 @@ typedef struct {
     size_t nrows, row_len;
     int64_t step;
     char *out;
+    int nt;
 } fill_job;
 
 /* Output elements [lo, hi) of the job, walking its rows. */
@@ -140,10 +219,10 @@ static void fill_range(const fill_job *j, size_t lo, size_t hi)
         char *dst = j->out + lo * isz;
         uint64_t first = j->starts[r] + (uint64_t)((int64_t)k * j->step);
         if (j->step == 1) {
-            fill_run(j->plan, j->body, first, dst, count);
+            fill_run(j->plan, j->body, first, dst, count, j->nt);
         } else {
             for (size_t e = 0; e < count; e++)
-                fill_run(j->plan, j->body, first + (uint64_t)((int64_t)e * j->step), dst + e * isz, 1);
+                fill_run(j->plan, j->body, first + (uint64_t)((int64_t)e * j->step), dst + e * isz, 1, 0);
         }
         lo += count;
     }
@@ -190,8 +269,9 @@ int winit_fill_rows(const winit_plan *plan, const uint64_t *starts, size_t nrows
             if (span != 0 && back > s / span) return WINIT_ERANGE;
         }
     }
-    fill_job job = {plan, pick_kernel(plan), starts, nrows, row_len, step, (char *)out};
     size_t total = nrows * row_len;
+    int nt = plan->nontemporal || total >= winit_get_stream_threshold() / winit_itemsize(plan->dtype);
+    fill_job job = {plan, pick_kernel(plan), starts, nrows, row_len, step, (char *)out, nt};
     int shares = nthreads < 1 ? 1 : nthreads;
     size_t by_size = total / parallel_threshold;
     if ((size_t)shares > by_size) shares = by_size < 1 ? 1 : (int)by_size;
@@ -205,3 +285,51 @@ int winit_fill(const winit_plan *plan, uint64_t first, void *out, size_t n, int 
     if ((uint64_t)(n - 1) > UINT64_MAX - first) return WINIT_ERANGE;
     return winit_fill_rows(plan, &first, 1, n, 1, out, nthreads);
 }
+
+/* ---- the streaming-store ceiling ------------------------------------------
+ *
+ * Write `bytes` at out with non-temporal stores on nthreads threads: the write
+ * bandwidth no fill can pass (winit bench reports each fill as a share of it).
+ * The data vary and are not zero: some CPUs write zero lines faster. */
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
+typedef struct {
+    char *out;
+    size_t bytes;
+} write_job;
+
+static void write_share(void *arg, int share, int nshares)
+{
+    const write_job *j = (const write_job *)arg;
+    size_t lines = j->bytes / 64;
+    size_t lo = (size_t)((unsigned __int128)lines * (unsigned)share / (unsigned)nshares) * 64;
+    size_t hi = (size_t)((unsigned __int128)lines * (unsigned)(share + 1) / (unsigned)nshares) * 64;
+    if (share == nshares - 1) hi = j->bytes;
+    char *d = j->out + lo, *end = j->out + hi;
+#if defined(__x86_64__)
+    __m128i v = _mm_setr_epi32(0x3f800000, 0x40000000, 0x40400000, 0x40800000);
+    const __m128i inc = _mm_set1_epi32(1);
+    while (d < end && ((uintptr_t)d & 15u)) *d++ = 0x5a;
+    for (; d + 64 <= end; d += 64) {
+        _mm_stream_si128((__m128i *)d, v);
+        _mm_stream_si128((__m128i *)(d + 16), _mm_add_epi32(v, inc));
+        _mm_stream_si128((__m128i *)(d + 32), _mm_sub_epi32(v, inc));
+        _mm_stream_si128((__m128i *)(d + 48), _mm_xor_si128(v, inc));
+        v = _mm_add_epi32(v, inc);
+    }
+    _mm_sfence();
+#endif
+    if (d < end) memset(d, 0x5a, (size_t)(end - d));
+}
+
+void winit_stream_write(void *out, size_t bytes, int nthreads)
+{
+    write_job job = {(char *)out, bytes};
+    int shares = nthreads < 1 ? 1 : nthreads;
+    if (bytes < (size_t)shares * 4096) shares = 1;
+    winit_pool_run(write_share, &job, shares);
+}
+

@@ -1,7 +1,7 @@
 /* winit fill API: the only C entry points the Cython layer calls.
  *
  * Layers: winit_philox.h (generator) -> winit_math.h (words -> standard values)
- * -> winit_kernels_{scalar,avx2}.c (whole blocks -> scaled output) -> this file
+ * -> winit_kernels_impl.h, one instance per target (whole blocks -> scaled output) -> this file
  * (any element range, strided regions, threads, ISA dispatch).  Every function
  * returns a winit_status; none touches Python, none allocates on the heap, and
  * all may run without the GIL.  winit_fill.pxd mirrors this header one to one.
@@ -20,7 +20,7 @@ typedef enum {
     WINIT_ERANGE = -2, /* element indices would pass 2**64 */
 } winit_status;
 
-typedef enum { WINIT_ISA_AUTO = 0, WINIT_ISA_SCALAR = 1, WINIT_ISA_AVX2 = 2 } winit_isa;
+enum { WINIT_ISA_AUTO = -1 }; /* winit_set_isa: the best target this CPU runs */
 
 /* Prepare a plan.  For uniform, (p0, p1) = (low, high); for normal and
  * truncated normal, (p0, p1) = (mean, std) and (lower, upper) are the
@@ -37,10 +37,26 @@ int winit_fill(const winit_plan *plan, uint64_t first, void *out, size_t n, int 
 int winit_fill_rows(const winit_plan *plan, const uint64_t *starts, size_t nrows,
                     size_t row_len, int64_t step, void *out, int nthreads);
 
-/* Kernel selection: AUTO picks AVX2+FMA when the CPU has it. */
-int winit_set_isa(int isa);     /* returns WINIT_EINVAL if that ISA is unavailable */
-int winit_get_isa(void);        /* the ISA in use now (SCALAR or AVX2) */
-int winit_cpu_has_avx2(void);
+/* Targets (rows of the dispatch table, in order of preference), by index. */
+int winit_isa_count(void);
+const char *winit_isa_name(int isa);
+int winit_isa_lanes(int isa);
+int winit_isa_emulated(int isa); /* plain C standing in for a wide target */
+int winit_isa_runs(int isa);     /* this CPU can run it */
+int winit_isa_find(const char *name); /* index, or -1 */
+int winit_set_isa(int isa);      /* an index or WINIT_ISA_AUTO; WINIT_EINVAL if the CPU cannot */
+int winit_get_isa(void);         /* the index in use */
+
+/* Fills of at least this many bytes use non-temporal stores (0: the default,
+ * the last-level cache size).  winit_plan_hint_total tells a plan the size of
+ * the whole request when it is filled in several calls. */
+void winit_set_stream_threshold(size_t bytes);
+size_t winit_get_stream_threshold(void);
+void winit_plan_hint_total(winit_plan *plan, size_t elements);
+
+/* Write `bytes` of non-zero data at out with non-temporal stores on nthreads
+ * threads (the bandwidth ceiling winit bench reports fills against). */
+void winit_stream_write(void *out, size_t bytes, int nthreads);
 
 /* Calls on fewer elements than this per thread run on the calling thread only. */
 void winit_set_parallel_threshold(size_t elements_per_thread);

@@ -34,18 +34,24 @@ cdef extern from "winit_fill.h" nogil:
         WINIT_EINVAL
         WINIT_ERANGE
 
-    ctypedef enum winit_isa:
-        WINIT_ISA_AUTO
-        WINIT_ISA_SCALAR
-        WINIT_ISA_AVX2
+    enum: WINIT_ISA_AUTO
 
     int winit_plan_init(winit_plan *plan, int dist, int dtype, uint64_t seed, uint64_t stream,
                         double p0, double p1, double lower, double upper)
     int winit_fill(const winit_plan *plan, uint64_t first, void *out, size_t n, int nthreads)
     int winit_fill_rows(const winit_plan *plan, const uint64_t *starts, size_t nrows,
                         size_t row_len, int64_t step, void *out, int nthreads)
+    int winit_isa_count()
+    const char *winit_isa_name(int isa)
+    int winit_isa_lanes(int isa)
+    int winit_isa_emulated(int isa)
+    int winit_isa_runs(int isa)
+    int winit_isa_find(const char *name)
     int winit_set_isa(int isa)
     int winit_get_isa()
-    int winit_cpu_has_avx2()
+    void winit_set_stream_threshold(size_t nbytes)
+    size_t winit_get_stream_threshold()
+    void winit_plan_hint_total(winit_plan *plan, size_t elements)
+    void winit_stream_write(void *out, size_t nbytes, int nthreads)
     void winit_set_parallel_threshold(size_t elements_per_thread)
     size_t winit_get_parallel_threshold()

@@ -1,5 +1,5 @@
-/* Block kernels: the words -> values layer (SPEC 1.3), shared by the scalar
- * and the AVX2 paths.
+/* Block kernels: the words -> values layer (SPEC 1.3), one source
+ * (winit_kernels_impl.h) compiled once per instruction-set target.
  *
  * Design note.  A *block kernel* fills every element of `nblocks` whole
  * Philox blocks, starting at block `first_block`, into `out` (which need not be
@@ -7,9 +7,9 @@
  * float64 (uniform float64 and normal float64 use two words per element or a
  * pair of 64-bit values per block).  winit_fill.c cuts a request into a partial
  * head block, a run of whole blocks and a partial tail block, so the kernels
- * never deal with odd offsets.  The scalar kernels define the values; the AVX2
- * kernels perform the same IEEE operations in the same order, so both give the
- * same bits (built with -ffp-contract=off; FMA only where both use fma()).
+ * never deal with odd offsets.  Every target runs the same source over its
+ * vector ops (src/simd/), so all give the same bits (built with
+ * -ffp-contract=off: no fused operation but the written ones).
  */
 #ifndef WINIT_KERNELS_H
 #define WINIT_KERNELS_H
@@ -49,10 +49,12 @@ typedef struct {
     double loc64, scale64;
     winit_trunc_f32 trunc32; /* truncated normal setup, working precision float32 */
     winit_trunc_f64 trunc64; /* truncated normal setup, working precision float64 */
+    int nontemporal;         /* the whole request is large: non-temporal stores */
 } winit_plan;
 
+/* nt: non-temporal stores allowed (out is then aligned to 64 bytes). */
 typedef void (*winit_block_kernel)(const winit_plan *p, uint64_t first_block,
-                                   size_t nblocks, void *out);
+                                   size_t nblocks, void *out, int nt);
 
 /* Elements produced by one block for this (dist, dtype). */
 static inline unsigned winit_per_block(int dist, int dtype)
@@ -72,44 +74,18 @@ static inline unsigned winit_itemsize(int dtype)
     }
 }
 
-/* float32 -> binary16, round to nearest, ties to even (as numpy's cast). */
-static inline uint16_t winit_f32_to_f16_bits(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, 4);
-    uint32_t sign = (x >> 16) & 0x8000u;
-    uint32_t ax = x & 0x7FFFFFFFu;
-    if (ax >= 0x7F800000u) /* inf or nan (nan stays quiet nan) */
-        return (uint16_t)(sign | 0x7C00u | (ax > 0x7F800000u ? (0x200u | ((ax >> 13) & 0x3FFu)) : 0u));
-    if (ax >= 0x477FF000u) /* >= 65520 rounds to inf */
-        return (uint16_t)(sign | 0x7C00u);
-    if (ax < 0x38800000u) { /* below 2**-14: half subnormal or zero */
-        uint32_t e = ax >> 23;
-        uint32_t shift = 126u - e;
-        if (shift > 24u) return (uint16_t)sign;
-        uint32_t m = (ax & 0x7FFFFFu) | 0x800000u;
-        uint32_t q = m >> shift, rem = m & ((1u << shift) - 1u), half = 1u << (shift - 1u);
-        if (rem > half || (rem == half && (q & 1u))) q++;
-        return (uint16_t)(sign | q);
-    }
-    uint32_t h = (ax + 0xFFFu + ((ax >> 13) & 1u)) >> 13;
-    return (uint16_t)(sign | (h - (112u << 10)));
-}
-
-/* float32 -> bfloat16, round to nearest, ties to even (as ml_dtypes' cast). */
-static inline uint16_t winit_f32_to_bf16_bits(float f)
-{
-    uint32_t x;
-    memcpy(&x, &f, 4);
-    if ((x & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((x >> 16) | 0x40u);
-    return (uint16_t)((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
-}
-
-/* Kernel tables, indexed [dist][dtype]; NULL where the pair is not offered. */
-extern const winit_block_kernel winit_kernels_scalar[WINIT_NDIST][WINIT_NDTYPE];
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
-#define WINIT_HAVE_AVX2_KERNELS 1
-extern const winit_block_kernel winit_kernels_avx2[WINIT_NDIST][WINIT_NDTYPE];
+/* Kernel tables, indexed [dist][dtype]; NULL where the pair is not offered.
+ * One per compiled target (src/winit_kernels_<target>.c, each an instance of
+ * winit_kernels_impl.h); winit_fill.c lists them in its dispatch table. */
+typedef const winit_block_kernel winit_kernel_table[WINIT_NDIST][WINIT_NDTYPE];
+extern winit_kernel_table winit_kernels_scalar, winit_kernels_emu8, winit_kernels_emu16;
+#if defined(__x86_64__)
+#define WINIT_X86_TARGETS 1
+extern winit_kernel_table winit_kernels_sse2, winit_kernels_avx2, winit_kernels_avx512;
+#endif
+#if defined(__aarch64__)
+#define WINIT_NEON_TARGET 1
+extern winit_kernel_table winit_kernels_neon;
 #endif
 
 #endif /* WINIT_KERNELS_H */

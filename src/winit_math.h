@@ -95,6 +95,41 @@ static inline double winit_u01_f64(uint32_t lo, uint32_t hi)
     return (double)(x >> 11) * 0x1p-53;
 }
 
+/* ---- output conversions (SPEC 1.3: float32 result rounded to nearest even) ---- */
+
+/* float32 -> binary16, round to nearest, ties to even (as numpy's cast). */
+static inline uint16_t winit_f32_to_f16_bits(float f)
+{
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    uint32_t sign = (x >> 16) & 0x8000u;
+    uint32_t ax = x & 0x7FFFFFFFu;
+    if (ax >= 0x7F800000u) /* inf or nan (nan stays quiet nan) */
+        return (uint16_t)(sign | 0x7C00u | (ax > 0x7F800000u ? (0x200u | ((ax >> 13) & 0x3FFu)) : 0u));
+    if (ax >= 0x477FF000u) /* >= 65520 rounds to inf */
+        return (uint16_t)(sign | 0x7C00u);
+    if (ax < 0x38800000u) { /* below 2**-14: half subnormal or zero */
+        uint32_t e = ax >> 23;
+        uint32_t shift = 126u - e;
+        if (shift > 24u) return (uint16_t)sign;
+        uint32_t m = (ax & 0x7FFFFFu) | 0x800000u;
+        uint32_t q = m >> shift, rem = m & ((1u << shift) - 1u), half = 1u << (shift - 1u);
+        if (rem > half || (rem == half && (q & 1u))) q++;
+        return (uint16_t)(sign | q);
+    }
+    uint32_t h = (ax + 0xFFFu + ((ax >> 13) & 1u)) >> 13;
+    return (uint16_t)(sign | (h - (112u << 10)));
+}
+
+/* float32 -> bfloat16, round to nearest, ties to even (as ml_dtypes' cast). */
+static inline uint16_t winit_f32_to_bf16_bits(float f)
+{
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    if ((x & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((x >> 16) | 0x40u);
+    return (uint16_t)((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
+}
+
 /* ---- float32 kernels ------------------------------------------------------ */
 
 /* Constants shared with the AVX2 kernels (same values, same order of use). */

@@ -72,20 +72,40 @@ def assert_same_bits(a, b, msg=""):
             f"{a.reshape(-1)[i]!r} vs {b.reshape(-1)[i]!r}")
 
 
-def scalar_and_avx2(fn):
-    """(fn() on the scalar kernels, fn() on the AVX2 kernels); the path in use is restored."""
+def compiled_targets():
+    """Every compiled kernel target but the scalar reference, as (test id, target to run):
+    a target this CPU cannot run is stood in for by the emulated one with as many lanes, so
+    its wide logic is still compared (the real instance runs where the CPU has it: NEON in
+    CI's aarch64 check)."""
+    out = []
+    isas = winit._core.isas()
+    for t in isas:
+        if t["name"] == "scalar":
+            continue
+        if t["runs"]:
+            out.append((t["name"], t["name"]))
+        else:
+            stand_in = next(e["name"] for e in isas if e["emulated"] and e["lanes"] == t["lanes"]) \
+                if any(e["emulated"] and e["lanes"] == t["lanes"] for e in isas) else "emu8"
+            out.append(("%s-as-%s" % (t["name"], stand_in), stand_in))
+    return out
+
+
+def on_isa(name, fn):
+    """fn() with the kernel target `name` forced; the target in use is restored."""
     core = winit._core
     old = core._get_isa()
     try:
-        core._set_isa("scalar")
-        assert core._get_isa() == "scalar"
-        a = fn()
-        core._set_isa("avx2")
-        assert core._get_isa() == "avx2"
-        b = fn()
+        core._set_isa(name)
+        assert core._get_isa() == name
+        return fn()
     finally:
-        core._set_isa("auto" if old == "avx2" else old)
-    return a, b
+        core._set_isa(old)
+
+
+def scalar_and(isa, fn):
+    """(fn() on the scalar kernels, fn() on the target `isa`)."""
+    return on_isa("scalar", fn), on_isa(isa, fn)
 
 
 @pytest.fixture

@@ -57,10 +57,16 @@ def test_quick_json_default_cases(capsys):
 
     assert _positive(res["fill"]["gb_s"]) and _positive(res["fill"]["msamples_s"])
 
+    # the goals of the target in use (the AVX-512 and SSE2 targets have their own)
+    assert res["isas"] == [res["machine"]["isa"]]
     goal_ids = [g["id"] for g in res["goals"]]
-    expected = [g[0] for g in bench.GOALS
+    expected = [g[0] for g in bench.GOALS_BY_ISA.get(res["isas"][0], bench.GOALS)
                 if (HAVE_BF16 or g[0] != "bf16_vs_f32_normal")]
     assert goal_ids == expected
+    streams = res["fill"]["stream_gb_s"]
+    assert set(streams) == {"1", str(res["machine"]["threads_all"])} and all(map(_positive, streams.values()))
+    for c in res["cases"]:
+        assert c["stream_share"] == pytest.approx(c["winit_gb_s"] / streams[str(c["threads"])])
     for g in res["goals"]:
         assert _positive(g["winit"]) and _positive(g["peer_value"]) and _positive(g["ratio"]), g
         assert _positive(g["goal"]) and g["met"] == (g["ratio"] >= g["goal"])
@@ -79,7 +85,7 @@ def test_quick_json_default_cases(capsys):
 
 def test_selection_and_plain_table(capsys):
     argv = ["--quick", "--plain", "--no-torch", "--sizes", "4K,8K", "--threads", "1",
-            "--dists", "uniform,truncated", "--dtypes", "float32"]
+            "--dists", "uniform,truncated", "--dtypes", "float32", "--isas", "scalar"]
     assert bench.main(argv) == 0
     out = capsys.readouterr().out
     assert "Fills" in out and "Goals" in out and "Calls" in out
@@ -92,6 +98,27 @@ def test_selection_and_plain_table(capsys):
     # goals computable from these cases, at the largest size measured
     assert [g["id"] for g in res["goals"]] == ["uniform_f32_1t_numpy", "truncated_f32_1t_numpy"]
     assert all(g["size"] == 8192 for g in res["goals"])
+
+
+def test_isas_side_by_side(capsys):
+    """--isas all measures every real target this CPU runs, in the dispatch table's order, each
+    with its own goal rows; a target the CPU cannot run, or no target at all, is refused."""
+    from winit import _core
+
+    runs = [t["name"] for t in _core.isas() if t["runs"] and not t["emulated"]]
+    res = _run_json(capsys, ["--quick", "--json", "--no-torch", "--sizes", "4K", "--dists", "normal",
+                             "--dtypes", "float32", "--threads", "1", "--isas", "all"])
+    assert res["isas"] == runs
+    assert [c["isa"] for c in res["cases"]] == runs
+    assert _core._get_isa() == res["machine"]["isa"]  # restored after the run
+    for isa in runs:
+        ids = [g["id"] for g in res["goals"] if g["isa"] == isa]
+        assert "normal_f32_1t_numpy" in ids
+    assert bench.main(["--quick", "--isas", "avx1024"]) == 2
+    not_here = [t["name"] for t in _core.isas() if not t["runs"]]
+    for name in not_here:
+        with pytest.raises(ValueError, match="not a target this CPU runs"):
+            bench.resolve_isas([name])
 
 
 def test_threads_all_dedup(capsys):

@@ -74,24 +74,38 @@ def test_chunking(threshold):
 
 # ----------------------------------------------------------------------------- code path
 def test_isa_switch():
-    """The path switch names what it takes; the AVX2 path is refused, not faked, on a CPU
-    without AVX2 (tests/test_simd_identity.py compares the two paths where both exist)."""
+    """The target switch takes every name of the dispatch table the CPU runs and refuses, by
+    name, what is not compiled or not runnable; "auto" picks the first runnable real target."""
     core = winit._core
     old = core._get_isa()
+    isas = core.isas()
+    names = [t["name"] for t in isas]
+    assert "scalar" in names and "emu8" in names and "emu16" in names
     try:
         with pytest.raises(ValueError, match="isa must be one of"):
-            core._set_isa("sse2")
-        core._set_isa("scalar")
-        assert core._get_isa() == "scalar"
-        if core.cpu_has_avx2():
-            core._set_isa("avx2")
-            assert core._get_isa() == "avx2"
-        else:  # only the scalar path exists here, and it says so
-            with pytest.raises(ValueError, match="avx2"):
-                core._set_isa("avx2")
-            assert core._get_isa() == "scalar"
+            core._set_isa("avx1024")
+        for t in isas:
+            if t["runs"]:
+                core._set_isa(t["name"])
+                assert core._get_isa() == t["name"]
+            else:
+                with pytest.raises(ValueError, match="not available on this CPU"):
+                    core._set_isa(t["name"])
+        core._set_isa("auto")
+        assert core._get_isa() == next(t["name"] for t in isas if t["runs"] and not t["emulated"])
     finally:
-        core._set_isa("auto" if old == "avx2" else old)
+        core._set_isa(old)
+
+
+def test_isas_table():
+    """isas() describes each target: lanes, emulated, runs; the emulated ones run everywhere."""
+    isas = winit._core.isas()
+    for t in isas:
+        assert set(t) == {"name", "lanes", "emulated", "runs"}
+        assert t["lanes"] in (1, 4, 8, 16)
+    assert {t["name"]: t["lanes"] for t in isas if t["emulated"]} == {"emu8": 8, "emu16": 16}
+    assert all(t["runs"] for t in isas if t["emulated"] or t["name"] == "scalar")
+    assert winit.cpu_has_avx2() == any(t["runs"] for t in isas if t["name"] == "avx2")
 
 
 # ----------------------------------------------------------------------------- region

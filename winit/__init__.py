@@ -24,7 +24,7 @@ from ._schemes import __all__ as _scheme_names
 
 import os as _os
 
-if _os.environ.get("WINIT_ISA"):  # force a kernel path: scalar, avx2 or auto
+if _os.environ.get("WINIT_ISA"):  # force a kernel target: a name of _core.isas(), or auto
     try:
         from ._core import _set_isa
 

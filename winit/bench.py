@@ -1,7 +1,8 @@
 """`winit bench`: fill speed against numpy (and torch) measured side by side in one run.
 
     winit bench [--sizes 1M,64M] [--threads 1,all] [--dists normal,uniform,truncated]
-                [--dtypes float32,float64,bfloat16] [--repeat N] [--quick] [--json] [--plain]
+                [--dtypes float32,float64,bfloat16] [--isas avx512,avx2,sse2,scalar|all]
+                [--repeat N] [--quick] [--json] [--plain]
 
 Without selection options it measures exactly the cases of the speed goals (64M
 elements) and prints two tables: the fills (winit Msamples/s, GB/s written, numpy and torch
@@ -18,7 +19,10 @@ measurement stops after about 1.5 s) so that the default run stays under a minut
 uses one anyway), measured once per distribution/dtype/size and shown on both thread rows.
 numpy has no truncated normal: its ``standard_normal`` stands in; torch's peer there is
 ``torch.nn.init.trunc_normal_``, on at most 4M elements (it runs at ~10 Ms/s: a 64M call
-takes 7-30 s).  Allocating calls (``he_normal`` 4096x4096) and small calls
+takes 7-30 s).  Beside ``ndarray.fill`` (ordinary stores, one thread) the run measures
+non-temporal stores of non-zero data on each thread count (``winit._core.stream_write``), the
+write ceiling, and reports every fill as a share of it.  ``--isas`` measures several kernel
+targets side by side, each against its own goals (``GOALS_BY_ISA``).  Allocating calls (``he_normal`` 4096x4096) and small calls
 (1,000 elements) are reported apart, in time per call.
 """
 import argparse
@@ -78,7 +82,31 @@ GOALS = (
      ("uniform", "float32", "all"), "fill", None, 0.5),
 )
 
-TEXT_COLUMNS = ("peer", "goal")
+# The goals of the 16-lane AVX-512 target (a faster core; the bandwidth goal is against the
+# non-temporal store ceiling) and of the SSE2 baseline target; every other target has GOALS.
+GOALS_AVX512 = (
+    ("normal_f32_1t_numpy", "normal f32, 1 thread vs numpy normal f32",
+     ("normal", "float32", "1"), "numpy", ("normal", "float32"), 15.0),
+    ("normal_f32_all_numpy", "normal f32, all cores vs numpy normal f32",
+     ("normal", "float32", "all"), "numpy", ("normal", "float32"), 25.0),
+    ("normal_f32_1t_torch", "normal f32, 1 thread vs torch normal_ f32",
+     ("normal", "float32", "1"), "torch", ("normal", "float32"), 6.0),
+    ("normal_f64_1t_numpy", "normal f64, 1 thread vs numpy normal f64",
+     ("normal", "float64", "1"), "numpy", ("normal", "float64"), 8.0),
+    ("uniform_f64_1t_numpy", "uniform f64, 1 thread vs numpy random f64",
+     ("uniform", "float64", "1"), "numpy", ("uniform", "float64"), 3.0),
+    ("truncated_f32_1t_numpy", "truncated f32, 1 thread vs numpy normal f32",
+     ("truncated", "float32", "1"), "numpy", ("normal", "float32"), 10.0),
+    ("uniform_f32_all_stream", "uniform f32, all cores vs streaming stores, GB/s",
+     ("uniform", "float32", "all"), "stream", None, 0.6),
+)
+GOALS_SSE2 = (
+    ("normal_f32_1t_numpy", "normal f32, 1 thread vs numpy normal f32",
+     ("normal", "float32", "1"), "numpy", ("normal", "float32"), 2.0),
+)
+GOALS_BY_ISA = {"avx512": GOALS_AVX512, "sse2": GOALS_SSE2}
+
+TEXT_COLUMNS = ("peer", "goal", "isa")
 
 
 # --------------------------------------------------------------- arguments
@@ -135,6 +163,9 @@ def build_parser():
     p.add_argument("--threads", type=_threads, help="thread counts for winit, e.g. 1,all")
     p.add_argument("--dists", type=_csv(ALL_DISTS, "distribution"), help="normal,uniform,truncated")
     p.add_argument("--dtypes", type=_csv(KNOWN_DTYPES, "dtype"), help="float32,float64,bfloat16 (float16 too)")
+    p.add_argument("--isas", type=_csv(what="isa"),
+                   help="kernel targets to measure side by side, e.g. avx512,avx2,sse2,scalar, or 'all' "
+                        "(the ones this CPU runs; default: the target in use)")
     p.add_argument("--repeat", type=int, default=None, help="timed calls per measurement (median; default 5)")
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 1M elements, 2 timed calls, he_normal 1024x1024 (seconds, not for the note)")
@@ -316,6 +347,23 @@ def plan_cases(args, all_n, has_bf16):
     return out
 
 
+def resolve_isas(names):
+    """The kernel targets to measure, from --isas (None: the one in use; "all": every real
+    target this CPU runs, in the dispatch table's order); unknown or unrunnable names are refused."""
+    from . import _core
+
+    table = _core.isas()
+    runs = [t["name"] for t in table if t["runs"]]
+    if not names:
+        return [_core._get_isa()]
+    if names == ["all"]:
+        return [t["name"] for t in table if t["runs"] and not t["emulated"]]
+    for n in names:
+        if n not in runs:
+            raise ValueError("--isas: %r is not a target this CPU runs; it runs: %s" % (n, ", ".join(runs)))
+    return names
+
+
 def make_plan(args):
     """What the run measures and how: torch (None when left out or absent), the thread count
     "all", the timing policy (repeat, budget), the fill cases (plan_cases) and one pre-faulted
@@ -327,6 +375,7 @@ def make_plan(args):
     max_bytes = max((ITEMSIZE[t] for _, t, _, _ in cases), default=4)
     return SimpleNamespace(
         quick=bool(args.quick), torch=torch, all_n=all_n, cases=cases, max_n=max_n,
+        isas=resolve_isas(args.isas),
         repeat=args.repeat if args.repeat is not None else (2 if args.quick else 5),
         budget=0.2 if args.quick else 1.5,
         buf=_peers.prefaulted(max_n * max_bytes))
@@ -337,13 +386,15 @@ def fill_tasks(plan):
     per case; numpy and torch once per (dist, dtype, size), shown on every thread row (numpy's
     normal standing in for truncated; torch's trunc_normal_ on at most TORCH_TRUNC_MAX
     elements); ndarray.fill float32 at the largest size, the bandwidth reference, last."""
-    res = SimpleNamespace(winit={}, numpy={}, torch={}, fill={})
+    res = SimpleNamespace(winit={}, numpy={}, torch={}, fill={}, stream={})
     tasks = []
     for (d, t, th, s) in plan.cases:
         nthreads = _resolve_threads(th, plan.all_n)
-        tasks.append(("winit %s %s %s threads=%s" % (d, t, size_label(s), nthreads),
-                      _fill_task(plan, res.winit, (d, t, nthreads, s),
-                                 partial(_peers.winit_fill, d, threads=nthreads), t, s)))
+        for isa in plan.isas:
+            tasks.append(("winit %s %s %s threads=%s%s" % (d, t, size_label(s), nthreads,
+                                                           "" if len(plan.isas) == 1 else " " + isa),
+                          _fill_task(plan, res.winit, (d, t, nthreads, s, isa),
+                                     partial(_peers.winit_fill, d, threads=nthreads), t, s, isa=isa)))
         pkey = (_peers.numpy_peer_dist(d), t, s)
         if pkey not in res.numpy and t in _peers.NUMPY_DTYPES:
             res.numpy[pkey] = None
@@ -356,14 +407,29 @@ def fill_tasks(plan):
             tasks.append(("torch %s %s %s" % (d, t, size_label(s)),
                           _fill_task(plan, res.torch, tkey, partial(_peers.torch_fill, d), t, ts)))
     tasks.append(("ndarray.fill float32 %s" % size_label(plan.max_n), partial(_fill_reference, plan, res.fill)))
+    for nthreads in sorted({_resolve_threads(th, plan.all_n) for _, _, th, _ in plan.cases}):
+        tasks.append(("streaming stores %s threads=%d" % (size_label(plan.max_n), nthreads),
+                      partial(_stream_reference, plan, res.stream, nthreads)))
     return tasks, res
 
 
-def _fill_task(plan, out, key, make, dtype, n):
+def _fill_task(plan, out, key, make, dtype, n, isa=None):
     """A task timing the fill ``make(a)`` on ``n`` ``dtype`` elements of the buffer into
     ``out[key] = (seconds, calls, text, n)``; from 64K elements on, the same fill on a 1/64
-    slice predicts the cost first (``measure``'s estimate)."""
+    slice predicts the cost first (``measure``'s estimate).  With ``isa``, winit's kernels are
+    that target meanwhile."""
     def task():
+        if isa is None:
+            return timed()
+        from . import _core
+        old = _core._get_isa()
+        _core._set_isa(isa)
+        try:
+            timed()
+        finally:
+            _core._set_isa(old)
+
+    def timed():
         fn, what = make(_peers.view(plan.buf, dtype, n))
         est = None
         if n >= 64 * 1024:
@@ -385,6 +451,16 @@ def _fill_reference(plan, out):
         a.fill(vals[0])
     sec, calls = measure(fn, plan.repeat, plan.budget)
     out.update(seconds=sec, calls=calls)
+
+
+def _stream_reference(plan, out, nthreads):
+    """Non-temporal stores of non-zero data over the largest float32 size measured, on
+    ``nthreads`` threads (winit._core.stream_write): the write-bandwidth ceiling, GB/s."""
+    from . import _core
+
+    a = plan.buf.view(np.float32)[:plan.max_n]
+    sec, _ = measure(lambda: _core.stream_write(a, nthreads), plan.repeat, plan.budget)
+    out[nthreads] = a.nbytes / sec / 1e9
 
 
 def call_tasks(plan):
@@ -433,14 +509,16 @@ def fill_rows(plan, res):
     """The measured fills as result rows (one per case, its peers beside it), the same rows
     by (dist, dtype, threads, size), and the ndarray.fill reference."""
     rows, by_case = [], {}
-    for (d, t, th, s) in plan.cases:
+    for (d, t, th, s), isa in ((c, isa) for c in plan.cases for isa in plan.isas):
         nthreads = _resolve_threads(th, plan.all_n)
-        sec, calls = res.winit[(d, t, nthreads, s)][:2]
+        sec, calls = res.winit[(d, t, nthreads, s, isa)][:2]
+        stream = res.stream.get(nthreads)
         row = {
-            "dist": d, "dtype": t, "threads": nthreads, "threads_label": th, "size": s,
+            "isa": isa, "dist": d, "dtype": t, "threads": nthreads, "threads_label": th, "size": s,
             "size_label": size_label(s), "bytes": s * ITEMSIZE[t],
             "winit_seconds": sec, "winit_msamples_s": _msps(s, sec),
             "winit_gb_s": s * ITEMSIZE[t] / sec / 1e9, "winit_calls": calls,
+            "stream_gb_s": stream, "stream_share": (s * ITEMSIZE[t] / sec / 1e9 / stream) if stream else None,
             "numpy_peer": None, "numpy_msamples_s": None, "ratio_numpy": None,
             "torch_peer": None, "torch_size": None, "torch_msamples_s": None, "ratio_torch": None,
         }
@@ -456,10 +534,11 @@ def fill_rows(plan, res):
             row["torch_msamples_s"] = _msps(tr[3], tr[0])
             row["ratio_torch"] = row["winit_msamples_s"] / row["torch_msamples_s"]
         rows.append(row)
-        by_case[(d, t, nthreads, s)] = row
+        by_case[(d, t, nthreads, s, isa)] = row
     n, sec = plan.max_n, res.fill["seconds"]
     fill = {"dtype": "float32", "size": n, "size_label": size_label(n), "seconds": sec,
-            "calls": res.fill["calls"], "gb_s": n * 4 / sec / 1e9, "msamples_s": _msps(n, sec)}
+            "calls": res.fill["calls"], "gb_s": n * 4 / sec / 1e9, "msamples_s": _msps(n, sec),
+            "stream_gb_s": {str(k): v for k, v in sorted(res.stream.items())}}
     return rows, by_case, fill
 
 
@@ -490,22 +569,24 @@ def run(args, progress_rich=True):
         "fill": fill,
         "calls": calls,
         "model_note": model_note,
-        "goals": evaluate_goals(by_case, fill, plan.all_n),
+        "isas": plan.isas,
+        "goals": [g for isa in plan.isas for g in evaluate_goals(by_case, fill, plan.all_n, isa)],
         "task_seconds": task_seconds,
         "elapsed_s": time.perf_counter() - started,
     }
 
 
-def evaluate_goals(by_case, fill, all_n):
-    """The goal rows computable from the measured cases, at 64M if measured, else the largest size."""
-    sizes = sorted({k[3] for k in by_case})
+def evaluate_goals(by_case, fill, all_n, isa):
+    """The goal rows of the target ``isa`` (GOALS_BY_ISA, else GOALS) computable from the
+    measured cases, at 64M if measured, else the largest size."""
+    sizes = sorted({k[3] for k in by_case if k[4] == isa})
     if not sizes:
         return []
     size = GOAL_SIZE if GOAL_SIZE in sizes else sizes[-1]
     out = []
-    for gid, text, wcase, kind, pcase, goal in GOALS:
+    for gid, text, wcase, kind, pcase, goal in GOALS_BY_ISA.get(isa, GOALS):
         d, t, th = wcase
-        row = by_case.get((d, t, _resolve_threads(th, all_n), size))
+        row = by_case.get((d, t, _resolve_threads(th, all_n), size, isa))
         if row is None:
             continue
         if kind == "numpy":  # the row's own numpy peer (its normal for truncated)
@@ -519,18 +600,23 @@ def evaluate_goals(by_case, fill, all_n):
             value = row["winit_msamples_s"]
             unit = "Ms/s"
         elif kind == "winit":
-            prow = by_case.get((pcase[0], pcase[1], _resolve_threads(pcase[2], all_n), size))
+            prow = by_case.get((pcase[0], pcase[1], _resolve_threads(pcase[2], all_n), size, isa))
             peer_label = "winit %s %s" % (pcase[0], pcase[1])
             peer_val = prow["winit_msamples_s"] if prow else None
             value = row["winit_msamples_s"]
             unit = "Ms/s"
+        elif kind == "stream":  # the non-temporal store ceiling on as many threads
+            peer_label = "streaming stores, %d thread%s" % (row["threads"], "" if row["threads"] == 1 else "s")
+            peer_val = row["stream_gb_s"] if fill["size"] == size else None
+            value = row["winit_gb_s"]
+            unit = "GB/s"
         else:  # fill bandwidth
             peer_label = "ndarray.fill float32"
             peer_val = fill["gb_s"] if fill["size"] == size else None
             value = row["winit_gb_s"]
             unit = "GB/s"
         ratio = value / peer_val if peer_val else None
-        out.append({"id": gid, "case": text, "size": size, "size_label": size_label(size),
+        out.append({"id": gid, "isa": isa, "case": text, "size": size, "size_label": size_label(size),
                     "threads": row["threads"], "unit": unit, "winit": value, "peer": peer_label,
                     "peer_value": peer_val, "ratio": ratio, "goal": goal,
                     "met": (ratio >= goal) if ratio is not None else None})
@@ -575,8 +661,8 @@ def header_lines(res):
     lines = [
         "winit bench: %s, %s cores (%d usable; threads=all means %d), flags: %s" % (
             m["cpu"], m["cores"], m["threads_all"], m["threads_all"], " ".join(m["cpu_flags"]) or "-"),
-        "isa in use: %s; winit %s, numpy %s, torch %s%s; python %s" % (
-            m["isa"], m["winit"], m["numpy"], m["torch"] or "not installed",
+        "isa: %s; winit %s, numpy %s, torch %s%s; python %s" % (
+            ", ".join(res.get("isas") or [m["isa"]]), m["winit"], m["numpy"], m["torch"] or "not installed",
             " (1 thread)" if m["torch"] else "", m["python"]),
         "fills into pre-faulted buffers; median of up to %d back-to-back calls after a warm-up"
         % res["config"]["repeat"],
@@ -590,15 +676,18 @@ def header_lines(res):
 def tables(res):
     """[(title, columns, rows, footnotes)] for the fills, the goals and the per-call timings."""
     has_torch = res["config"]["torch"]
-    cols = ["case", "winit Ms/s", "GB/s", "numpy Ms/s", "x numpy"]
+    many = len(res.get("isas", [])) > 1
+    cols = ["case"] + (["isa"] if many else []) + ["winit Ms/s", "GB/s", "% stream", "numpy Ms/s", "x numpy"]
     if has_torch:
         cols += ["torch Ms/s", "x torch"]
     rows = []
     for r in res["cases"]:
         row = ["%s %s %s %s" % (r["dist"], r["dtype"], r["size_label"],
-                                "1 thread" if r["threads"] == 1 else "%d threads" % r["threads"]),
-               _f(r["winit_msamples_s"]), _f(r["winit_gb_s"], "%.2f"),
-               _f(r["numpy_msamples_s"]), _ratio(r["ratio_numpy"])]
+                                "1 thread" if r["threads"] == 1 else "%d threads" % r["threads"])]
+        row += [r["isa"]] if many else []
+        row += [_f(r["winit_msamples_s"]), _f(r["winit_gb_s"], "%.2f"),
+                "-" if r["stream_share"] is None else "%.0f%%" % (100 * r["stream_share"]),
+                _f(r["numpy_msamples_s"]), _ratio(r["ratio_numpy"])]
         if has_torch:
             row += [_f(r["torch_msamples_s"]), _ratio(r["ratio_torch"])]
         rows.append(row)
@@ -607,15 +696,18 @@ def tables(res):
              "torch: normal_/uniform_/nn.init.trunc_normal_(a=-2, b=2) on one thread"
              + (" (trunc_normal_ on at most %s elements: ~10 Ms/s)" % size_label(TORCH_TRUNC_MAX)
                 if any(r.get("torch_size") not in (None, r["size"]) for r in res["cases"]) else "") + ".",
-             "ndarray.fill float32 %s: %.2f GB/s (%.0f M float32/s), the write-bandwidth reference."
-             % (fill["size_label"], fill["gb_s"], fill["msamples_s"])]
+             "ndarray.fill float32 %s: %.2f GB/s (%.0f M float32/s), ordinary stores on one thread."
+             % (fill["size_label"], fill["gb_s"], fill["msamples_s"]),
+             "%% stream: the fill's GB/s as a share of non-temporal stores on as many threads, the write "
+             "ceiling (%s)." % ", ".join("%s thread%s %.1f GB/s" % (k, "" if k == "1" else "s", v)
+                                         for k, v in fill.get("stream_gb_s", {}).items())]
     out = [("Fills (out=, pre-faulted)", cols, rows, notes)]
 
     if res["goals"]:
-        gcols = ["goal case", "winit", "peer", "peer value", "ratio", "goal", "met"]
+        gcols = ["goal case"] + (["isa"] if many else []) + ["winit", "peer", "peer value", "ratio", "goal", "met"]
         grows = []
         for g in res["goals"]:
-            grows.append([g["case"], "%s %s" % (_f(g["winit"], "%.1f" if g["unit"] == "GB/s" else "%.0f"), g["unit"]),
+            grows.append([g["case"]] + ([g["isa"]] if many else []) + ["%s %s" % (_f(g["winit"], "%.1f" if g["unit"] == "GB/s" else "%.0f"), g["unit"]),
                           g["peer"], "%s %s" % (_f(g["peer_value"], "%.1f" if g["unit"] == "GB/s" else "%.0f"), g["unit"]),
                           _goal_ratio(g), _goal_text(g), _met(g["met"])])
         size = res["goals"][0]["size_label"]
@@ -696,6 +788,12 @@ def main(argv=None):
     if args.repeat is not None and args.repeat < 1:
         parser.print_usage(sys.stderr)
         sys.stderr.write("winit bench: --repeat must be at least 1\n")
+        return 2
+    try:
+        resolve_isas(args.isas)
+    except ValueError as e:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("winit bench: %s\n" % e)
         return 2
     try:
         import rich  # noqa: F401
