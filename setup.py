@@ -5,6 +5,7 @@ Flags: -O3 for speed; -ffp-contract=off so the compiler adds no FMA of its own
 instruction.  No -march=native and no -ffast-math: each target's kernels are
 compiled in their own file under #pragma GCC target and chosen at run time.
 """
+import platform
 import sys
 from pathlib import Path
 
@@ -15,19 +16,22 @@ from setuptools import Extension, setup
 SOURCES = [
     "src/_core.pyx",
     "src/winit_fill.c",
-    # one kernel source (src/winit_kernels_impl.h) instantiated per target
+    # one kernel source (src/winit_kernels_impl.h) instantiated per target; the
+    # machine's own SIMD targets are added below
     "src/winit_kernels_scalar.c",
     "src/winit_kernels_emu8.c",
     "src/winit_kernels_emu16.c",
-    "src/winit_kernels_sse2.c",
-    "src/winit_kernels_avx2.c",
-    "src/winit_kernels_avx512.c",
-    "src/winit_kernels_neon.c",
     "src/winit_pool.c",
 ]
 
+# The SIMD targets of the machine built for (each file is empty elsewhere; leaving it out keeps
+# empty objects out of the build).  src/winit_fill.c's dispatch table lists the same ones.
+MACHINE_TARGETS = {"x86_64": ["sse2", "avx2", "avx512"], "amd64": ["sse2", "avx2", "avx512"],
+                   "aarch64": ["neon"], "arm64": ["neon"]}
+SOURCES += ["src/winit_kernels_%s.c" % t for t in MACHINE_TARGETS.get(platform.machine().lower(), [])]
+
 # Supported: Linux and macOS, x86-64 and aarch64, with GCC or Clang.  The C core uses
-# unsigned __int128, GCC's __attribute__((target)) and inline assembly, which MSVC lacks.
+# unsigned __int128 and GCC target pragmas, which MSVC lacks.
 if sys.platform == "win32" and "sdist" not in sys.argv:
     sys.exit("winit builds with GCC or Clang on Linux and macOS; Windows is not supported "
              "(the C core needs unsigned __int128 and GCC attributes)")

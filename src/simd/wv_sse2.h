@@ -69,19 +69,6 @@ WV_INLINE wv_f32 wv_sub_f32(wv_f32 a, wv_f32 b) { return _mm_sub_ps(a, b); }
 WV_INLINE wv_f32 wv_mul_f32(wv_f32 a, wv_f32 b) { return _mm_mul_ps(a, b); }
 WV_INLINE wv_f32 wv_div_f32(wv_f32 a, wv_f32 b) { return _mm_div_ps(a, b); }
 
-/* a b + c for two lanes in float64, and a mask of the lanes that need the exact path */
-WV_INLINE __m128d wv__fma2(__m128d a, __m128d b, __m128d c, int *slow)
-{
-    __m128d s = _mm_add_pd(_mm_mul_pd(a, b), c);
-    __m128i bits = _mm_castpd_si128(s);
-    /* halfway between two float32 neighbours: the low 29 mantissa bits are 1 << 28 */
-    __m128i low = _mm_and_si128(bits, _mm_set_epi32(0, 0x1FFFFFFF, 0, 0x1FFFFFFF));
-    __m128i half = _mm_cmpeq_epi32(low, _mm_set_epi32(0, 0x10000000, 0, 0x10000000));
-    int h = _mm_movemask_ps(_mm_castsi128_ps(half)) & 0x5; /* the low dwords */
-    __m128d tiny = _mm_cmplt_pd(_mm_andnot_pd(_mm_set1_pd(-0.0), s), _mm_set1_pd(0x1p-126));
-    *slow |= (h != 0) | (_mm_movemask_pd(tiny) != 0);
-    return s;
-}
 static __attribute__((noinline)) wv_f32 wv__fma_exact(wv_f32 a, wv_f32 b, wv_f32 c, int negate)
 {
     float x[4], y[4], z[4];
@@ -91,14 +78,23 @@ static __attribute__((noinline)) wv_f32 wv__fma_exact(wv_f32 a, wv_f32 b, wv_f32
     for (int i = 0; i < 4; i++) x[i] = fmaf(negate ? -x[i] : x[i], y[i], z[i]);
     return _mm_loadu_ps(x);
 }
+/* (-)a b + c: float64 multiply-add of the four lanes (two per register), rounded to float32;
+   one test on the four sums for the cases that need the exact path (see the header). */
 WV_INLINE wv_f32 wv__fma(wv_f32 a, wv_f32 b, wv_f32 c, int negate)
 {
-    int slow = 0;
     __m128 an = negate ? _mm_xor_ps(a, _mm_set1_ps(-0.0f)) : a;
-    __m128d lo = wv__fma2(_mm_cvtps_pd(an), _mm_cvtps_pd(b), _mm_cvtps_pd(c), &slow);
-    __m128d hi = wv__fma2(_mm_cvtps_pd(_mm_movehl_ps(an, an)), _mm_cvtps_pd(_mm_movehl_ps(b, b)),
-                          _mm_cvtps_pd(_mm_movehl_ps(c, c)), &slow);
-    if (__builtin_expect(slow, 0)) return wv__fma_exact(a, b, c, negate);
+    __m128d lo = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(an), _mm_cvtps_pd(b)), _mm_cvtps_pd(c));
+    __m128d hi = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(an, an)), _mm_cvtps_pd(_mm_movehl_ps(b, b))),
+                            _mm_cvtps_pd(_mm_movehl_ps(c, c)));
+    /* low and high 32-bit halves of the four float64 sums */
+    __m128i wl = _mm_castps_si128(_mm_shuffle_ps(_mm_castpd_ps(lo), _mm_castpd_ps(hi), 0x88));
+    __m128i wh = _mm_castps_si128(_mm_shuffle_ps(_mm_castpd_ps(lo), _mm_castpd_ps(hi), 0xDD));
+    /* halfway between two float32 neighbours: the low 29 mantissa bits are 1 << 28;
+       below the float32 normal range: the exponent field is under 1023 - 126 */
+    __m128i half = _mm_cmpeq_epi32(_mm_and_si128(wl, _mm_set1_epi32(0x1FFFFFFF)), _mm_set1_epi32(0x10000000));
+    __m128i tiny = _mm_cmplt_epi32(_mm_and_si128(wh, _mm_set1_epi32(0x7FF00000)), _mm_set1_epi32(897 << 20));
+    if (__builtin_expect(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(half, tiny))) != 0, 0))
+        return wv__fma_exact(a, b, c, negate);
     return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi));
 }
 WV_INLINE wv_f32 wv_fma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return wv__fma(a, b, c, 0); }
