@@ -531,16 +531,40 @@ WV_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
 
 WV_INLINE wv_f64 f64_affine(const f64_ctx *c, wv_f64 v) { return wv_add_f64(c->loc, wv_mul_f64(c->scale, v)); }
 
+/* The integer constants of the float64 transforms, made once per call and read through a
+   pointer the compiler cannot see into (WV_HIDE): as memory operands they cost no register.
+   Written as constants, GCC runs out of AVX2 registers in the float64 Box-Muller and rebuilds
+   some in every iteration (measured 3% there). */
+#define WV_HIDE(p) __asm__("" : "+r"(p))
+typedef struct {
+    wv_u64 one, half50, low51, magic, m2log_bias, m2log_u1bias, mant, sqrth, sign;
+} k64_consts;
+
+WV_INLINE void k64_init(k64_consts *k)
+{
+    k->one = U64(1);
+    k->half50 = U64(1ull << 50);
+    k->low51 = U64((1ull << 51) - 1);
+    k->magic = U64(0x4330000000000000ull);                                   /* 2^52 */
+    k->m2log_bias = U64(0x3ff0000000000000ull - WINIT_SQRTH_BITS);
+    k->m2log_u1bias = U64(0x3ff0000000000000ull - WINIT_SQRTH_BITS - (53ull << 52)); /* u1's 2^-53 folded in */
+    k->mant = U64(0x000fffffffffffffull);
+    k->sqrth = U64(WINIT_SQRTH_BITS);
+    k->sign = U64(0x8000000000000000ull);
+}
+
 WV_INLINE wv_f64 v_xorbits_f64(wv_f64 v, wv_u64 bits) { return wv_cast_u64_f64(wv_xor_u64(wv_cast_f64_u64(v), bits)); }
 
 /* -2 ln(1 + f) = s Q(s^2), s = f / (2 + f), plus e (-2 ln 2) (winit_math.h, WINIT_M2LOG_*);
-   ix: the bits of x plus 0x3ff0000000000000 - sqrt(1/2) (and any exact exponent scaling) */
-WV_INLINE wv_f64 v_m2log_ix(wv_u64 ix, wv_f64 eoff)
+   ix: the bits of x plus 0x3ff0000000000000 - sqrt(1/2) (and any exact exponent scaling);
+   has_eoff 0: eoff is 0, and e - 0 = e exactly, so it is not subtracted */
+WV_INLINE wv_f64 v_m2log_ix(const k64_consts *k, wv_u64 ix, wv_f64 eoff, const int has_eoff)
 {
     /* (ix >> 52) - 1023 - eoff: 2^52 + (ix >> 52) read as a double, minus 2^52 + 1023 */
-    wv_f64 dk = wv_sub_f64(wv_sub_f64(wv_cast_u64_f64(wv_or_u64(wv_shr_u64(ix, 52), U64(0x4330000000000000ull))),
-                                      F64(4503599627371519.0 /* 2^52 + 1023 */)), eoff);
-    wv_f64 m = wv_cast_u64_f64(wv_add_u64(wv_and_u64(ix, U64(0x000fffffffffffffull)), U64(WINIT_SQRTH_BITS)));
+    wv_f64 dk = wv_sub_f64(wv_cast_u64_f64(wv_or_u64(wv_shr_u64(ix, 52), k->magic)),
+                           F64(4503599627371519.0 /* 2^52 + 1023 */));
+    if (has_eoff) dk = wv_sub_f64(dk, eoff);
+    wv_f64 m = wv_cast_u64_f64(wv_add_u64(wv_and_u64(ix, k->mant), k->sqrth));
     wv_f64 f = wv_sub_f64(m, F64(1.0));
     wv_f64 s = wv_div_f64(f, wv_add_f64(F64(2.0), f));
     wv_f64 z = wv_mul_f64(s, s);
@@ -552,9 +576,9 @@ WV_INLINE wv_f64 v_m2log_ix(wv_u64 ix, wv_f64 eoff)
     return wv_fma_f64(dk, F64(WINIT_M2LN2), wv_mul_f64(s, q));
 }
 
-WV_INLINE wv_f64 v_m2log(wv_f64 x, wv_f64 eoff)
+WV_INLINE wv_f64 v_m2log(const k64_consts *k, wv_f64 x, wv_f64 eoff)
 {
-    return v_m2log_ix(wv_add_u64(wv_cast_f64_u64(x), U64(0x3ff0000000000000ull - WINIT_SQRTH_BITS)), eoff);
+    return v_m2log_ix(k, wv_add_u64(wv_cast_f64_u64(x), k->m2log_bias), eoff, 1);
 }
 
 /* Box-Muller float64 (SPEC 1.3) on NG groups side by side: xa[g], xb[g] the
@@ -564,19 +588,20 @@ WV_INLINE wv_f64 v_m2log(wv_f64 x, wv_f64 eoff)
  * of (xb >> 11) + 2^50) times K = pi/2 2^-51 is fma(2^52 + n, K, -(2^52 + 2^50) K):
  * ri K rounded once, because K has 50 significant bits and 5 2^50 K is exact. */
 #define BMG(...) do { for (int g = 0; g < NG; g++) { __VA_ARGS__; } } while (0)
-WV_INLINE void v_boxmuller_f64(const wv_u64 *xa, const wv_u64 *xb, wv_f64 *zc, wv_f64 *zs, const int NG)
+WV_INLINE void v_boxmuller_f64(const k64_consts *k, const wv_u64 *xa, const wv_u64 *xb, wv_f64 *zc, wv_f64 *zs,
+                               const int NG)
 {
     wv_f64 u1[2], r[2], a[2], za[2], v[2], rs[2], rc[2];
-    wv_u64 t[2];
-    BMG(u1[g] = wv_u64_to_f64(wv_add_u64(wv_shr_u64(xa[g], 11), U64(1))));
-    BMG(t[g] = wv_add_u64(wv_shr_u64(xb[g], 11), U64(1ull << 50)));
-    BMG(r[g] = wv_sqrt_f64(v_m2log_ix(wv_add_u64(wv_cast_f64_u64(u1[g]),
-                                                  U64(0x3ff0000000000000ull - WINIT_SQRTH_BITS - (53ull << 52))),
-                                       F64(0.0))));
+    wv_u64 t[2], neg[2];
+    BMG(u1[g] = wv_u64_to_f64(wv_add_u64(wv_shr_u64(xa[g], 11), k->one)));
+    BMG(t[g] = wv_add_u64(wv_shr_u64(xb[g], 11), k->half50));
+    BMG(r[g] = wv_sqrt_f64(v_m2log_ix(k, wv_add_u64(wv_cast_f64_u64(u1[g]), k->m2log_u1bias), F64(0.0), 0)));
     BMG({
-        wv_u64 n = wv_and_u64(t[g], U64((1ull << 51) - 1));
-        wv_f64 dn = wv_cast_u64_f64(wv_or_u64(n, U64(0x4330000000000000ull)));
-        a[g] = wv_fma_f64(dn, F64(WINIT_PIO2_2M51), F64(-5 * 0x1p50 * WINIT_PIO2_2M51));
+        wv_u64 n = wv_and_u64(t[g], k->low51);
+        wv_f64 dn = wv_cast_u64_f64(wv_or_u64(n, k->magic));
+        /* a' = +-a: the sign of quadrant bit 1 (bit 52 of t) */
+        neg[g] = wv_and_u64(wv_shl_u64(t[g], 11), k->sign);
+        a[g] = v_xorbits_f64(wv_fma_f64(dn, F64(WINIT_PIO2_2M51), F64(-5 * 0x1p50 * WINIT_PIO2_2M51)), neg[g]);
     });
     BMG(za[g] = wv_mul_f64(a[g], a[g]));
     BMG(v[g] = wv_mul_f64(za[g], a[g]));
@@ -588,21 +613,22 @@ WV_INLINE void v_boxmuller_f64(const wv_u64 *xa, const wv_u64 *xb, wv_f64 *zc, w
     BMG(rc[g] = wv_fma_f64(za[g], rc[g], F64(WINIT_C2)));
     BMG(rc[g] = wv_fma_f64(za[g], rc[g], F64(WINIT_C1)));
     BMG({
-        wv_f64 sa = wv_fma_f64(v[g], wv_fma_f64(za[g], rs[g], F64(WINIT_S1)), a[g]);
-        wv_f64 ca = wv_fma_f64(za[g], rc[g], F64(1.0));
-        /* quadrant q = t >> 51 (mod 4): bit 0 swaps cos and sin; the signs are those
-           of winit__sincos2pi_f64 (cos: bit 1 of q + 1; sin: bit 1 of q) */
-        wv_u64 b0 = wv_shl_u64(t[g], 12), b1 = wv_shl_u64(t[g], 11); /* q bits 0 and 1 at bit 63 */
-        wv_m64 swap = wv_signmask_u64(b0);
-        wv_f64 cc = wv_select_f64(swap, sa, ca), ss = wv_select_f64(swap, ca, sa);
-        wv_u64 sign = U64(0x8000000000000000ull);
-        zc[g] = wv_mul_f64(r[g], v_xorbits_f64(cc, wv_and_u64(wv_xor_u64(b0, b1), sign)));
-        zs[g] = wv_mul_f64(r[g], v_xorbits_f64(ss, wv_and_u64(b1, sign)));
+        /* With a' = -a where quadrant bit 1 is set, sin a' = -sin a exactly (odd polynomial,
+           symmetric rounding) and cos a' = cos a, so cos t = (q bit 0) ? -sin a' : +-cos a and
+           sin t = (q bit 0) ? +-cos a : sin a' (the signs of winit__sincos2pi_f64; +- is the
+           sign of q bit 1).  a[g], v[g] were made from a' (below). */
+        wv_f64 sa = wv_fma_f64(v[g], wv_fma_f64(za[g], rs[g], F64(WINIT_S1)), a[g]); /* sin a' */
+        wv_f64 ca = v_xorbits_f64(wv_fma_f64(za[g], rc[g], F64(1.0)), neg[g]);      /* +-cos a */
+        wv_m64 swap = wv_signmask_u64(wv_shl_u64(t[g], 12));                         /* q bit 0 */
+        wv_f64 cc = wv_select_f64(swap, v_xorbits_f64(sa, k->sign), ca);
+        wv_f64 ss = wv_select_f64(swap, ca, sa);
+        zc[g] = wv_mul_f64(r[g], cc);
+        zs[g] = wv_mul_f64(r[g], ss);
     });
 }
 
 /* winit_trunc_z_f64 on the 64-bit words x, scaled */
-WV_INLINE wv_f64 v_truncnorm_f64(const f64_ctx *c, wv_u64 x)
+WV_INLINE wv_f64 v_truncnorm_f64(const f64_ctx *c, const k64_consts *kc64, wv_u64 x)
 {
     const wv_u64 sgn = U64(0x8000000000000000ull);
     wv_f64 k = wv_u64_to_f64(wv_shr_u64(x, 11));
@@ -623,7 +649,7 @@ WV_INLINE wv_f64 v_truncnorm_f64(const f64_ctx *c, wv_u64 x)
                     WINIT_P16_B7);
     num = wv_mul_f64(v_xorbits_f64(t, sgn), num);
     if (wv_mask_bits64(central) != WV_ALLBITS) {
-        wv_f64 rt = wv_sqrt_f64(wv_mul_f64(F64(0.5), v_m2log(q, c->soff)));
+        wv_f64 rt = wv_sqrt_f64(wv_mul_f64(F64(0.5), v_m2log(kc64, q, c->soff)));
         wv_m64 near = wv_le_f64(rt, F64(5.0));
         wv_f64 xn = wv_sub_f64(rt, F64(1.6));
         wv_f64 tn = H7(xn, WINIT_P16_C0, WINIT_P16_C1, WINIT_P16_C2, WINIT_P16_C3, WINIT_P16_C4, WINIT_P16_C5,
@@ -652,7 +678,7 @@ WV_INLINE wv_f64 v_truncnorm_f64(const f64_ctx *c, wv_u64 x)
 
 WV_INLINE wv_f64 v_uniform_f64(const f64_ctx *c, wv_u64 x)
 {
-    wv_f64 u = wv_mul_f64(wv_u64_to_f64(wv_shr_u64(x, 11)), F64(0x1p-53));
+    wv_f64 u = wv_u53_to_f64_m53(wv_shr_u64(x, 11));
     if (c->uniform_unit) return u;
     if (c->uniform_loc0) return wv_mul_f64(c->scale, u);
     return f64_affine(c, u);
@@ -661,15 +687,15 @@ WV_INLINE wv_f64 v_uniform_f64(const f64_ctx *c, wv_u64 x)
 enum { DIST64_U, DIST64_N, DIST64_TN };
 
 /* NG groups of words -> their float64 values stored at d (16 bytes per block) */
-WV_INLINE void grp_f64(const f64_ctx *c, const wv_u32 (*x)[4], char *d, const int dist, const int NG,
-                       const int scale1, const int nt)
+WV_INLINE void grp_f64(const f64_ctx *c, const k64_consts *k, const wv_u32 (*x)[4], char *d, const int dist,
+                       const int NG, const int scale1, const int nt)
 {
     wv_u64 xa[2], xb[2];
     BMG(xa[g] = wv_zip_u32(x[g][0], x[g][1]));
     BMG(xb[g] = wv_zip_u32(x[g][2], x[g][3]));
     if (dist == DIST64_N) {
         wv_f64 zc[2], zs[2];
-        v_boxmuller_f64(xa, xb, zc, zs, NG);
+        v_boxmuller_f64(k, xa, xb, zc, zs, NG);
         BMG({
             wv_f64 e0 = scale1 ? wv_add_f64(c->loc, zc[g]) : f64_affine(c, zc[g]);
             wv_f64 e1 = scale1 ? wv_add_f64(c->loc, zs[g]) : f64_affine(c, zs[g]);
@@ -678,7 +704,7 @@ WV_INLINE void grp_f64(const f64_ctx *c, const wv_u32 (*x)[4], char *d, const in
     } else if (dist == DIST64_U) {
         BMG(wv_store2_f64(d + 16 * WV_N * g, v_uniform_f64(c, xa[g]), v_uniform_f64(c, xb[g]), nt));
     } else {
-        BMG(wv_store2_f64(d + 16 * WV_N * g, v_truncnorm_f64(c, xa[g]), v_truncnorm_f64(c, xb[g]), nt));
+        BMG(wv_store2_f64(d + 16 * WV_N * g, v_truncnorm_f64(c, k, xa[g]), v_truncnorm_f64(c, k, xb[g]), nt));
     }
 }
 
@@ -686,18 +712,22 @@ WV_INLINE void run_f64_loop(const winit_plan *p, px_ctx *px, const f64_ctx *c, u
                             const int dist, const int scale1, const int nt)
 {
     wv_u32 x[2][4];
+    k64_consts kstore;
+    const k64_consts *k = &kstore;
+    k64_init(&kstore);
+    WV_HIDE(k);
     size_t j = 0;
     for (; j + 2 * WV_N <= nb; j += 2 * WV_N) {
         px2(px, b0 + j, x[0], x[1]);
-        grp_f64(c, (const wv_u32(*)[4])x, o + 16 * j, dist, 2, scale1, nt);
+        grp_f64(c, k, (const wv_u32(*)[4])x, o + 16 * j, dist, 2, scale1, nt);
     }
     for (; j < nb; j += WV_N) {
         px1(px, b0 + j, x[0]);
         if (j + WV_N <= nb) {
-            grp_f64(c, (const wv_u32(*)[4])x, o + 16 * j, dist, 1, scale1, nt);
+            grp_f64(c, k, (const wv_u32(*)[4])x, o + 16 * j, dist, 1, scale1, nt);
         } else {
             unsigned char buf[16 * WV_N] __attribute__((aligned(64)));
-            grp_f64(c, (const wv_u32(*)[4])x, (char *)buf, dist, 1, scale1, 0);
+            grp_f64(c, k, (const wv_u32(*)[4])x, (char *)buf, dist, 1, scale1, 0);
             memcpy(o + 16 * j, buf, (nb - j) * 16);
         }
     }

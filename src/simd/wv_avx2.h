@@ -108,6 +108,16 @@ WV_INLINE __m256d wv__u53_pd(__m256i v)
     return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(19342813118337666422669312.0 /* 2^84 + 2^52 */)), lo);
 }
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {wv__u53_pd(x.a), wv__u53_pd(x.b)}; return r; }
+/* (double)v 2^-53 for v < 2^53: both magic numbers scaled by 2^-53, so the scaling is free:
+   hi' = 2^31 + h 2^-21 and lo' = 2^-1 + l 2^-53 (h < 2^21, l < 2^32); hi' - (2^31 + 2^-1) is
+   exact and the sum h 2^-21 + l 2^-53 < 1 fits 53 bits */
+WV_INLINE __m256d wv__u53m53_pd(__m256i v)
+{
+    __m256d hi = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(v, 32), _mm256_set1_epi64x(0x4530000000000000ll - (53ll << 52))));
+    __m256d lo = _mm256_castsi256_pd(_mm256_blend_epi32(v, _mm256_set1_epi64x(0x4330000000000000ll - (53ll << 52)), 0xAA));
+    return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(2147483648.5 /* 2^31 + 2^-1 */)), lo);
+}
+WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 x) { wv_f64 r = {wv__u53m53_pd(x.a), wv__u53m53_pd(x.b)}; return r; }
 
 WV_INLINE wv_f64 wv_set1_f64(double x) { __m256d v = _mm256_set1_pd(x); wv_f64 r = {v, v}; return r; }
 #define WV_F64_OP(name, intr) \

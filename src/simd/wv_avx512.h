@@ -101,6 +101,12 @@ WV_INLINE wv_m64 wv_signmask_u64(wv_u64 x) { wv_m64 r = {_mm512_movepi64_mask(x.
 WV_INLINE wv_f64 wv_cast_u64_f64(wv_u64 x) { wv_f64 r = {_mm512_castsi512_pd(x.a), _mm512_castsi512_pd(x.b)}; return r; }
 WV_INLINE wv_u64 wv_cast_f64_u64(wv_f64 x) { wv_u64 r = {_mm512_castpd_si512(x.a), _mm512_castpd_si512(x.b)}; return r; }
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {_mm512_cvtepu64_pd(x.a), _mm512_cvtepu64_pd(x.b)}; return r; }
+WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 x)
+{
+    const __m512d s = _mm512_set1_pd(0x1p-53);
+    wv_f64 r = {_mm512_mul_pd(_mm512_cvtepu64_pd(x.a), s), _mm512_mul_pd(_mm512_cvtepu64_pd(x.b), s)};
+    return r;
+}
 
 WV_INLINE wv_f64 wv_set1_f64(double x) { __m512d v = _mm512_set1_pd(x); wv_f64 r = {v, v}; return r; }
 #define WV_F64_OP(name, intr) \

@@ -104,6 +104,7 @@ WV_FN1(wv_m64, wv_signmask_u64, wv_u64, (int)(a.v[i] >> 63))
 WV_FN1(wv_f64, wv_cast_u64_f64, wv_u64, winit__u2d(a.v[i]))
 WV_FN1(wv_u64, wv_cast_f64_u64, wv_f64, winit__d2u(a.v[i]))
 WV_FN1(wv_f64, wv_u64_to_f64, wv_u64, (double)a.v[i])
+WV_FN1(wv_f64, wv_u53_to_f64_m53, wv_u64, (double)a.v[i] * 0x1p-53)
 
 WV_INLINE wv_f64 wv_set1_f64(double x) { wv_f64 r; WV_MAP(wv_f64, x); return r; }
 WV_FN2(wv_f64, wv_add_f64, wv_f64, wv_f64, a.v[i] + b.v[i])

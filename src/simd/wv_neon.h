@@ -118,6 +118,11 @@ WV_INLINE wv_f64 wv_cast_u64_f64(wv_u64 x) { wv_f64 r = {vreinterpretq_f64_u64(x
 WV_INLINE wv_u64 wv_cast_f64_u64(wv_f64 x) { wv_u64 r = {vreinterpretq_u64_f64(x.a), vreinterpretq_u64_f64(x.b)}; return r; }
 /* UCVTF: correctly rounded, so exact for x <= 2^53 */
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {vcvtq_f64_u64(x.a), vcvtq_f64_u64(x.b)}; return r; }
+WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 x)
+{
+    wv_f64 r = {vmulq_n_f64(vcvtq_f64_u64(x.a), 0x1p-53), vmulq_n_f64(vcvtq_f64_u64(x.b), 0x1p-53)};
+    return r;
+}
 
 WV_INLINE wv_f64 wv_set1_f64(double x) { float64x2_t v = vdupq_n_f64(x); wv_f64 r = {v, v}; return r; }
 #define WV_F64_OP(name, intr) \

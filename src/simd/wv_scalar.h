@@ -93,6 +93,7 @@ WV_INLINE wv_m64 wv_signmask_u64(wv_u64 a) { return (int)(a >> 63); }
 WV_INLINE wv_f64 wv_cast_u64_f64(wv_u64 a) { return winit__u2d(a); }
 WV_INLINE wv_u64 wv_cast_f64_u64(wv_f64 a) { return winit__d2u(a); }
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 a) { return (double)a; }            /* exact: a <= 2^53 */
+WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 a) { return (double)a * 0x1p-53; } /* exact: a < 2^53 */
 
 WV_INLINE wv_f64 wv_set1_f64(double x) { return x; }
 WV_INLINE wv_f64 wv_add_f64(wv_f64 a, wv_f64 b) { return a + b; }

@@ -137,6 +137,15 @@ WV_INLINE __m128d wv__u53_pd(__m128i v)
     return _mm_add_pd(_mm_sub_pd(hi, _mm_set1_pd(19342813118337666422669312.0 /* 2^84 + 2^52 */)), lo);
 }
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {wv__u53_pd(x.a), wv__u53_pd(x.b)}; return r; }
+/* (double)v 2^-53 for v < 2^53: the magic numbers scaled by 2^-53 (as wv_avx2.h) */
+WV_INLINE __m128d wv__u53m53_pd(__m128i v)
+{
+    __m128d hi = _mm_castsi128_pd(_mm_or_si128(_mm_srli_epi64(v, 32), _mm_set1_epi64x(0x4530000000000000ll - (53ll << 52))));
+    __m128d lo = _mm_castsi128_pd(_mm_or_si128(_mm_and_si128(v, _mm_set1_epi64x(0xFFFFFFFFll)),
+                                               _mm_set1_epi64x(0x4330000000000000ll - (53ll << 52))));
+    return _mm_add_pd(_mm_sub_pd(hi, _mm_set1_pd(2147483648.5 /* 2^31 + 2^-1 */)), lo);
+}
+WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 x) { wv_f64 r = {wv__u53m53_pd(x.a), wv__u53m53_pd(x.b)}; return r; }
 
 WV_INLINE wv_f64 wv_set1_f64(double x) { __m128d v = _mm_set1_pd(x); wv_f64 r = {v, v}; return r; }
 #define WV_F64_OP(name, intr) \
