@@ -1,13 +1,17 @@
-/* Words -> values numerics (SPEC 1.3), scalar reference, header-only.
+/* Words -> values numerics (SPEC 1.3): the constants, the one-lane formulas and
+ * the setup (Phi, truncation), header-only.
  *
- * Everything here is plain IEEE arithmetic: no libm call, so the values are
- * the same bits on every machine and C library.  sqrt is __builtin_sqrt[f]
- * (correctly rounded by IEEE 754; the build uses -fno-math-errno so it is the
- * instruction).  FMA is written explicitly with WINIT_FMAF / WINIT_FMA, and
- * only at the places where the AVX2 kernels (winit_kernels_avx2.c) use
- * vfmadd: the two paths perform the same operations in the same order and so
- * give the same bits (the build uses -ffp-contract=off, so the compiler adds
- * no fused operation of its own).  Without hardware FMA, __builtin_fma[f]
+ * The kernels (winit_kernels_impl.h, every target) use the constants here and
+ * compute the same values as the one-lane formulas, with some steps folded
+ * exactly (each fold is argued where it is made); the formulas themselves serve
+ * tools/accuracy*.c and `kernel_profile --check`, which pins every target to
+ * them bit for bit.  Everything is plain IEEE arithmetic: no libm call, so the
+ * values are the same bits on every machine and C library.  sqrt is
+ * __builtin_sqrt[f] (correctly rounded by IEEE 754; the build uses
+ * -fno-math-errno so it is the instruction).  FMA is written explicitly with
+ * WINIT_FMAF / WINIT_FMA, at the same places as the kernels' wv_fma ops (the
+ * build uses -ffp-contract=off, so the compiler adds no fused operation of its
+ * own).  Without hardware FMA, __builtin_fma[f]
  * becomes a call of the C library's fma[f], which IEEE 754 defines exactly
  * (correctly rounded), so the bits do not change, only the speed.
  *
@@ -132,7 +136,7 @@ static inline uint16_t winit_f32_to_bf16_bits(float f)
 
 /* ---- float32 kernels ------------------------------------------------------ */
 
-/* Constants shared with the AVX2 kernels (same values, same order of use). */
+/* Constants shared with the kernels (same values, same order of use). */
 #define WINIT_M2LOGF_Q0 -1.9999998807907104f /* -2 ln(1 + f) / f ~ Q0 + Q1 f + ... + Q7 f^7 */
 #define WINIT_M2LOGF_Q1 1.0000072717666626f
 #define WINIT_M2LOGF_Q2 -0.6667011976242065f
@@ -159,7 +163,7 @@ static inline uint16_t winit_f32_to_bf16_bits(float f)
  * float (0 for Box-Muller; the deep-tail scale of the truncated normal).
  * x = 2^e m with m in [sqrt(1/2), sqrt(2)): f = m - 1 is exact, and
  * -2 ln x = e (-2 ln 2) + f Q(f).  e is read as the signed exponent field times
- * 2^23 (exact in float32) and scaled back exactly, as the AVX2 kernels do. */
+ * 2^23 (exact in float32) and scaled back exactly, as the kernels do. */
 static inline float winit__m2logf(float x, float eoff)
 {
     uint32_t ix = winit__f2u(x) + WINIT_M2LOGF_BIAS;

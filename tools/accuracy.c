@@ -7,8 +7,8 @@
  * 2 pi u2 over all 2^24 u2 (absolute error), then the worst |dz| as a share of
  * the tolerance 4e-6 max(1, |z|).  float64: 4e7 pairs, edge words included (u1
  * near 1 and near 2^-53, angles within 2048 steps of the quadrant boundaries),
- * worst error as a share of 1e-12 max(1, |z|).  Uses the scalar functions, which
- * the AVX2 kernels match bit for bit (tests/test_simd_identity.py).
+ * worst error as a share of 1e-12 max(1, |z|).  Uses the one-lane formulas, which
+ * every kernel target matches bit for bit (benchmarks/c/kernel_profile.c --check).
  */
 #include <math.h>
 #include <stdio.h>

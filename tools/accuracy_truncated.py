@@ -6,7 +6,7 @@ float32: all 2^24 words for each bound pair, against the SPEC formula in float64
 ndtri with the complement taken on the side where it keeps its precision). Deep tails and
 float64: sampled words against mpmath (50 digits). Prints the worst error as a share of the
 SPEC tolerance (4e-6 or 1e-12 times max(1, |z|)). Uses the scalar functions of
-winit_math.h, which the AVX2 kernels match bit for bit (tests/test_simd_identity.py).
+winit_math.h, which every kernel target matches bit for bit (benchmarks/c/kernel_profile.c --check).
 """
 import os
 import subprocess
