@@ -116,10 +116,13 @@ size_t winit_get_stream_threshold(void)
     return stream_threshold;
 }
 
-void winit_plan_hint_total(winit_plan *plan, size_t elements)
+/* Whether a request of this many elements is large enough for non-temporal stores. */
+static int large_request(const winit_plan *plan, size_t elements)
 {
-    plan->nontemporal = elements >= winit_get_stream_threshold() / winit_itemsize(plan->dtype);
+    return elements >= winit_get_stream_threshold() / winit_itemsize(plan->dtype);
 }
+
+void winit_plan_hint_total(winit_plan *plan, size_t elements) { plan->nontemporal = large_request(plan, elements); }
 
 /* ---- plans ------------------------------------------------------------- */
 
@@ -270,7 +273,7 @@ int winit_fill_rows(const winit_plan *plan, const uint64_t *starts, size_t nrows
         }
     }
     size_t total = nrows * row_len;
-    int nt = plan->nontemporal || total >= winit_get_stream_threshold() / winit_itemsize(plan->dtype);
+    int nt = plan->nontemporal || large_request(plan, total);
     fill_job job = {plan, pick_kernel(plan), starts, nrows, row_len, step, (char *)out, nt};
     int shares = nthreads < 1 ? 1 : nthreads;
     size_t by_size = total / parallel_threshold;

@@ -708,8 +708,8 @@ WV_INLINE void grp_f64(const f64_ctx *c, const k64_consts *k, const wv_u32 (*x)[
     }
 }
 
-WV_INLINE void run_f64_loop(const winit_plan *p, px_ctx *px, const f64_ctx *c, uint64_t b0, size_t nb, char *o,
-                            const int dist, const int scale1, const int nt)
+WV_INLINE void run_f64_loop(px_ctx *px, const f64_ctx *c, uint64_t b0, size_t nb, char *o, const int dist,
+                            const int scale1, const int nt)
 {
     wv_u32 x[2][4];
     k64_consts kstore;
@@ -731,7 +731,6 @@ WV_INLINE void run_f64_loop(const winit_plan *p, px_ctx *px, const f64_ctx *c, u
             memcpy(o + 16 * j, buf, (nb - j) * 16);
         }
     }
-    (void)p;
 }
 
 WV_INLINE void run_f64(const winit_plan *p, uint64_t b0, size_t nb, char *o, const int dist, const int nt)
@@ -740,32 +739,35 @@ WV_INLINE void run_f64(const winit_plan *p, uint64_t b0, size_t nb, char *o, con
     f64_ctx c;
     px_init(&px, p);
     f64_ctx_init(&c, p);
-    if (dist == DIST64_N && c.scale1) run_f64_loop(p, &px, &c, b0, nb, o, dist, 1, nt);
-    else run_f64_loop(p, &px, &c, b0, nb, o, dist, 0, nt);
+    if (dist == DIST64_N && c.scale1) run_f64_loop(&px, &c, b0, nb, o, dist, 1, nt);
+    else run_f64_loop(&px, &c, b0, nb, o, dist, 0, nt);
 }
 
 /* ---- raw words ------------------------------------------------------------ */
+
+WV_INLINE void words_as_vals(const wv_u32 x[4], wv_f32 v[4]) /* bits unchanged: stored as OUT_F32 */
+{
+    for (int k = 0; k < 4; k++) v[k] = wv_cast_u32_f32(x[k]);
+}
 
 WV_INLINE void run_raw(const winit_plan *p, uint64_t b0, size_t nb, char *o, const int nt)
 {
     px_ctx px;
     px_init(&px, p);
     wv_u32 x[4], y[4];
+    wv_f32 v[4];
     size_t j = 0;
     for (; j + 2 * WV_N <= nb; j += 2 * WV_N) {
         px2(&px, b0 + j, x, y);
-        wv_store4_u32(o + 16 * j, x[0], x[1], x[2], x[3], nt);
-        wv_store4_u32(o + 16 * (j + WV_N), y[0], y[1], y[2], y[3], nt);
+        words_as_vals(x, v);
+        store_vals(OUT_F32, o + 16 * j, v, nt);
+        words_as_vals(y, v);
+        store_vals(OUT_F32, o + 16 * (j + WV_N), v, nt);
     }
     for (; j < nb; j += WV_N) {
         px1(&px, b0 + j, x);
-        if (j + WV_N <= nb) {
-            wv_store4_u32(o + 16 * j, x[0], x[1], x[2], x[3], nt);
-        } else {
-            unsigned char buf[16 * WV_N] __attribute__((aligned(64)));
-            wv_store4_u32((char *)buf, x[0], x[1], x[2], x[3], 0);
-            memcpy(o + 16 * j, buf, (nb - j) * 16);
-        }
+        words_as_vals(x, v);
+        store_group(OUT_F32, o, j, nb, v, nt);
     }
 }
 

@@ -21,7 +21,6 @@
 #include "../winit_math.h"
 
 #define WV_N 8
-#define WV_ALIGN 32
 #define WV_INLINE static inline __attribute__((always_inline))
 
 typedef __m256i wv_u32;
@@ -37,7 +36,6 @@ WV_INLINE wv_u32 wv_iota_u32(void) { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 
 WV_INLINE wv_u32 wv_add_u32(wv_u32 a, wv_u32 b) { return _mm256_add_epi32(a, b); }
 WV_INLINE wv_u32 wv_sub_u32(wv_u32 a, wv_u32 b) { return _mm256_sub_epi32(a, b); }
 WV_INLINE wv_u32 wv_and_u32(wv_u32 a, wv_u32 b) { return _mm256_and_si256(a, b); }
-WV_INLINE wv_u32 wv_or_u32(wv_u32 a, wv_u32 b) { return _mm256_or_si256(a, b); }
 WV_INLINE wv_u32 wv_xor_u32(wv_u32 a, wv_u32 b) { return _mm256_xor_si256(a, b); }
 WV_INLINE wv_u32 wv_xor3_u32(wv_u32 a, wv_u32 b, wv_u32 c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
 #define wv_shr_u32(a, n) _mm256_srli_epi32((a), (n))
@@ -57,7 +55,6 @@ WV_INLINE void wv_mulhilo_u32(wv_u32 a, wv_u32 m, wv_u32 *hi, wv_u32 *lo)
 }
 WV_INLINE wv_u32 wv_perm_u32(wv_u32 a) { return _mm256_shuffle_epi32(a, 0xD8); }
 WV_INLINE wv_m32 wv_signmask_u32(wv_u32 a) { return _mm256_castsi256_ps(a); } /* blendv reads the sign bit */
-WV_INLINE void wv_store_u32(uint32_t *p, wv_u32 a) { _mm256_store_si256((__m256i *)p, a); }
 
 /* ---- float32 lanes ------------------------------------------------------- */
 WV_INLINE wv_f32 wv_set1_f32(float x) { return _mm256_set1_ps(x); }
@@ -82,7 +79,6 @@ WV_INLINE wv_f32 wv_load_f32(const float *p) { return _mm256_load_ps(p); }
 WV_INLINE void wv_store_f32(float *p, wv_f32 a) { _mm256_store_ps(p, a); }
 
 /* ---- 64-bit lanes -------------------------------------------------------- */
-#define WV_2(expr_a, expr_b) { expr_a, expr_b }
 WV_INLINE wv_u64 wv_set1_u64(uint64_t x) { __m256i v = _mm256_set1_epi64x((long long)x); wv_u64 r = {v, v}; return r; }
 WV_INLINE wv_u64 wv_zip_u32(wv_u32 lo, wv_u32 hi)
 {

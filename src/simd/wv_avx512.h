@@ -24,7 +24,6 @@
 #include "../winit_math.h"
 
 #define WV_N 16
-#define WV_ALIGN 64
 #define WV_INLINE static inline __attribute__((always_inline))
 
 typedef __m512i wv_u32;
@@ -40,7 +39,6 @@ WV_INLINE wv_u32 wv_iota_u32(void) { return _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 
 WV_INLINE wv_u32 wv_add_u32(wv_u32 a, wv_u32 b) { return _mm512_add_epi32(a, b); }
 WV_INLINE wv_u32 wv_sub_u32(wv_u32 a, wv_u32 b) { return _mm512_sub_epi32(a, b); }
 WV_INLINE wv_u32 wv_and_u32(wv_u32 a, wv_u32 b) { return _mm512_and_si512(a, b); }
-WV_INLINE wv_u32 wv_or_u32(wv_u32 a, wv_u32 b) { return _mm512_or_si512(a, b); }
 WV_INLINE wv_u32 wv_xor_u32(wv_u32 a, wv_u32 b) { return _mm512_xor_si512(a, b); }
 WV_INLINE wv_u32 wv_xor3_u32(wv_u32 a, wv_u32 b, wv_u32 c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
 #define wv_shr_u32(a, n) _mm512_srli_epi32((a), (n))
@@ -56,7 +54,6 @@ WV_INLINE void wv_mulhilo_u32(wv_u32 a, wv_u32 m, wv_u32 *hi, wv_u32 *lo)
 }
 WV_INLINE wv_u32 wv_perm_u32(wv_u32 a) { return _mm512_shuffle_epi32(a, (_MM_PERM_ENUM)0xD8); }
 WV_INLINE wv_m32 wv_signmask_u32(wv_u32 a) { return _mm512_movepi32_mask(a); }
-WV_INLINE void wv_store_u32(uint32_t *p, wv_u32 a) { _mm512_store_si512((void *)p, a); }
 
 /* ---- float32 lanes ------------------------------------------------------- */
 WV_INLINE wv_f32 wv_set1_f32(float x) { return _mm512_set1_ps(x); }

@@ -17,7 +17,6 @@
 #error "define WV_EMU_N (8 or 16) before including wv_emu.h"
 #endif
 #define WV_N WV_EMU_N
-#define WV_ALIGN 64
 /* plain inline and -O1 (its instance files): the wide loops fully inlined and unrolled
    would take minutes to compile, for speed this instance does not need */
 #define WV_INLINE static inline
@@ -40,7 +39,6 @@ WV_INLINE wv_u32 wv_iota_u32(void) { wv_u32 r; WV_MAP(wv_u32, (uint32_t)i); retu
 WV_FN2(wv_u32, wv_add_u32, wv_u32, wv_u32, a.v[i] + b.v[i])
 WV_FN2(wv_u32, wv_sub_u32, wv_u32, wv_u32, a.v[i] - b.v[i])
 WV_FN2(wv_u32, wv_and_u32, wv_u32, wv_u32, a.v[i] & b.v[i])
-WV_FN2(wv_u32, wv_or_u32, wv_u32, wv_u32, a.v[i] | b.v[i])
 WV_FN2(wv_u32, wv_xor_u32, wv_u32, wv_u32, a.v[i] ^ b.v[i])
 WV_FN3(wv_u32, wv_xor3_u32, wv_u32, wv_u32, wv_u32, a.v[i] ^ b.v[i] ^ c.v[i])
 WV_FN2(wv_u32, wv__shr_u32, wv_u32, int, a.v[i] >> b)
@@ -60,7 +58,6 @@ WV_INLINE void wv_mulhilo_u32(wv_u32 a, wv_u32 m, wv_u32 *hi, wv_u32 *lo)
 }
 WV_INLINE wv_u32 wv_perm_u32(wv_u32 a) { return a; }
 WV_FN1(wv_m32, wv_signmask_u32, wv_u32, (int)(a.v[i] >> 31))
-WV_INLINE void wv_store_u32(uint32_t *p, wv_u32 a) { memcpy(p, a.v, sizeof a.v); }
 
 /* ---- float32 lanes ------------------------------------------------------- */
 WV_INLINE wv_f32 wv_set1_f32(float x) { wv_f32 r; WV_MAP(wv_f32, x); return r; }

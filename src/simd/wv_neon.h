@@ -32,7 +32,6 @@
 #include "../winit_math.h"
 
 #define WV_N 4
-#define WV_ALIGN 16
 #define WV_INLINE static inline __attribute__((always_inline))
 
 typedef uint32x4_t wv_u32;
@@ -52,7 +51,6 @@ WV_INLINE wv_u32 wv_iota_u32(void)
 WV_INLINE wv_u32 wv_add_u32(wv_u32 a, wv_u32 b) { return vaddq_u32(a, b); }
 WV_INLINE wv_u32 wv_sub_u32(wv_u32 a, wv_u32 b) { return vsubq_u32(a, b); }
 WV_INLINE wv_u32 wv_and_u32(wv_u32 a, wv_u32 b) { return vandq_u32(a, b); }
-WV_INLINE wv_u32 wv_or_u32(wv_u32 a, wv_u32 b) { return vorrq_u32(a, b); }
 WV_INLINE wv_u32 wv_xor_u32(wv_u32 a, wv_u32 b) { return veorq_u32(a, b); }
 WV_INLINE wv_u32 wv_xor3_u32(wv_u32 a, wv_u32 b, wv_u32 c) { return veorq_u32(veorq_u32(a, b), c); }
 /* shift counts are compile-time constants (the immediate forms need them) */
@@ -69,7 +67,6 @@ WV_INLINE void wv_mulhilo_u32(wv_u32 a, wv_u32 m, wv_u32 *hi, wv_u32 *lo)
 }
 WV_INLINE wv_u32 wv_perm_u32(wv_u32 a) { return a; } /* P = identity */
 WV_INLINE wv_m32 wv_signmask_u32(wv_u32 a) { return vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(a), 31)); }
-WV_INLINE void wv_store_u32(uint32_t *p, wv_u32 a) { vst1q_u32(p, a); }
 
 /* ---- float32 lanes ------------------------------------------------------- */
 WV_INLINE wv_f32 wv_set1_f32(float x) { return vdupq_n_f32(x); }

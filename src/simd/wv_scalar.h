@@ -24,7 +24,6 @@
 #include "../winit_math.h"
 
 #define WV_N 1
-#define WV_ALIGN 8
 #define WV_INLINE static inline __attribute__((always_inline))
 
 typedef uint32_t wv_u32;
@@ -40,7 +39,6 @@ WV_INLINE wv_u32 wv_iota_u32(void) { return 0; }                           /* la
 WV_INLINE wv_u32 wv_add_u32(wv_u32 a, wv_u32 b) { return a + b; }
 WV_INLINE wv_u32 wv_sub_u32(wv_u32 a, wv_u32 b) { return a - b; }
 WV_INLINE wv_u32 wv_and_u32(wv_u32 a, wv_u32 b) { return a & b; }
-WV_INLINE wv_u32 wv_or_u32(wv_u32 a, wv_u32 b) { return a | b; }
 WV_INLINE wv_u32 wv_xor_u32(wv_u32 a, wv_u32 b) { return a ^ b; }
 WV_INLINE wv_u32 wv_xor3_u32(wv_u32 a, wv_u32 b, wv_u32 c) { return a ^ b ^ c; }
 #define wv_shr_u32(a, n) ((wv_u32)(a) >> (n))                           /* logical */
@@ -56,7 +54,6 @@ WV_INLINE void wv_mulhilo_u32(wv_u32 a, wv_u32 m, wv_u32 *hi, wv_u32 *lo)
 }
 WV_INLINE wv_u32 wv_perm_u32(wv_u32 a) { return a; }                       /* the order P */
 WV_INLINE wv_m32 wv_signmask_u32(wv_u32 a) { return (int)(a >> 31); }     /* mask: top bit set */
-WV_INLINE void wv_store_u32(uint32_t *p, wv_u32 a) { *p = a; }            /* p aligned to WV_ALIGN */
 
 /* ---- float32 lanes ------------------------------------------------------- */
 WV_INLINE wv_f32 wv_set1_f32(float x) { return x; }
@@ -77,7 +74,7 @@ WV_INLINE wv_m32 wv_le_f32(wv_f32 a, wv_f32 b) { return a <= b; }
 WV_INLINE wv_m32 wv_ge_f32(wv_f32 a, wv_f32 b) { return a >= b; }
 WV_INLINE wv_f32 wv_select_f32(wv_m32 m, wv_f32 a, wv_f32 b) { return m ? a : b; }
 WV_INLINE unsigned wv_mask_bits32(wv_m32 m) { return (unsigned)(m != 0); } /* bit i = lane i */
-WV_INLINE wv_f32 wv_load_f32(const float *p) { return *p; }               /* p aligned to WV_ALIGN */
+WV_INLINE wv_f32 wv_load_f32(const float *p) { return *p; }               /* p aligned to 64 bytes */
 WV_INLINE void wv_store_f32(float *p, wv_f32 a) { *p = a; }
 
 /* ---- 64-bit lanes -------------------------------------------------------- */

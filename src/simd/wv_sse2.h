@@ -5,8 +5,8 @@
  * a b is exact in float64, s = a b + c rounded to float64 and then to float32
  * is the fused result unless the float64 sum sits exactly halfway between two
  * float32 neighbours (its low 29 mantissa bits 1000...0) with an inexact sum,
- * or is below the float32 normal range; a lane in that case (about one in
- * 2^28) is recomputed with the C library's fmaf, which is exact.  float64: the
+ * or is below the float32 normal range; a vector with such a lane (about one
+ * lane in 2^28) is recomputed with the C library's fmaf, which is exact.  float64: the
  * C library's fma per lane (exact; its speed is not a goal of this target).
  * The Philox multiply uses the same permuting vshufps form as AVX2.
  */
@@ -21,7 +21,6 @@
 #include "../winit_math.h"
 
 #define WV_N 4
-#define WV_ALIGN 16
 #define WV_INLINE static inline __attribute__((always_inline))
 
 typedef __m128i wv_u32;
@@ -37,7 +36,6 @@ WV_INLINE wv_u32 wv_iota_u32(void) { return _mm_setr_epi32(0, 1, 2, 3); }
 WV_INLINE wv_u32 wv_add_u32(wv_u32 a, wv_u32 b) { return _mm_add_epi32(a, b); }
 WV_INLINE wv_u32 wv_sub_u32(wv_u32 a, wv_u32 b) { return _mm_sub_epi32(a, b); }
 WV_INLINE wv_u32 wv_and_u32(wv_u32 a, wv_u32 b) { return _mm_and_si128(a, b); }
-WV_INLINE wv_u32 wv_or_u32(wv_u32 a, wv_u32 b) { return _mm_or_si128(a, b); }
 WV_INLINE wv_u32 wv_xor_u32(wv_u32 a, wv_u32 b) { return _mm_xor_si128(a, b); }
 WV_INLINE wv_u32 wv_xor3_u32(wv_u32 a, wv_u32 b, wv_u32 c) { return _mm_xor_si128(_mm_xor_si128(a, b), c); }
 #define wv_shr_u32(a, n) _mm_srli_epi32((a), (n))
@@ -57,7 +55,6 @@ WV_INLINE void wv_mulhilo_u32(wv_u32 a, wv_u32 m, wv_u32 *hi, wv_u32 *lo)
 }
 WV_INLINE wv_u32 wv_perm_u32(wv_u32 a) { return _mm_shuffle_epi32(a, 0xD8); }
 WV_INLINE wv_m32 wv_signmask_u32(wv_u32 a) { return _mm_castsi128_ps(_mm_srai_epi32(a, 31)); }
-WV_INLINE void wv_store_u32(uint32_t *p, wv_u32 a) { _mm_store_si128((__m128i *)p, a); }
 
 /* ---- float32 lanes ------------------------------------------------------- */
 WV_INLINE wv_f32 wv_set1_f32(float x) { return _mm_set1_ps(x); }
