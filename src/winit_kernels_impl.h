@@ -225,7 +225,9 @@ WV_INLINE wv_f32 v_m2logf(wv_f32 x, wv_f32 eoff)
  * exponent e 2^23 is converted as it stands and its 2^-23 folded into -2 ln 2.
  * Angle: q[h] = wb + 2^29 holds the quadrant mod 4 in bits 31-30; the remainder
  * is the low 22 bits of k = wb >> 8, sign-extended.  When X is not NULL, the
- * Philox rounds of the next group run between the steps (see the design note). */
+ * Philox rounds of the next group run between the steps (see the design note).
+ * Its multiply-adds are wv_fma_nomid_f32: over every input (tests/c/check_boxmuller.c)
+ * their float64 sums never land on an inexact float32 midpoint. */
 #define BM2(...) do { for (int h = 0; h < 2; h++) { __VA_ARGS__; } } while (0)
 WV_INLINE void v_boxmuller_f32(const wv_u32 wa[2], const wv_u32 wb[2], wv_f32 zc[2], wv_f32 zs[2],
                                const px_ctx *px, wv_u32 *X, const int head)
@@ -244,26 +246,26 @@ WV_INLINE void v_boxmuller_f32(const wv_u32 wa[2], const wv_u32 wb[2], wv_f32 zc
     BM2(f[h] = wv_sub_f32(m[h], F32(1.0f)));
     PX_STEP(X, px, head, 2);
     BM2(z[h] = wv_mul_f32(a[h], a[h]));
-    BM2(y[h] = wv_fma_f32(F32(WINIT_M2LOGF_Q7), f[h], F32(WINIT_M2LOGF_Q6)));
-    BM2(y[h] = wv_fma_f32(y[h], f[h], F32(WINIT_M2LOGF_Q5)));
+    BM2(y[h] = wv_fma_nomid_f32(F32(WINIT_M2LOGF_Q7), f[h], F32(WINIT_M2LOGF_Q6)));
+    BM2(y[h] = wv_fma_nomid_f32(y[h], f[h], F32(WINIT_M2LOGF_Q5)));
     PX_STEP(X, px, head, 3);
-    BM2(sp[h] = wv_fma_f32(F32(WINIT_SINF_P0), z[h], F32(WINIT_SINF_P1)));
-    BM2(cp[h] = wv_fma_f32(F32(WINIT_COSF_C3), z[h], F32(WINIT_COSF_C2)));
-    BM2(y[h] = wv_fma_f32(y[h], f[h], F32(WINIT_M2LOGF_Q4)));
+    BM2(sp[h] = wv_fma_nomid_f32(F32(WINIT_SINF_P0), z[h], F32(WINIT_SINF_P1)));
+    BM2(cp[h] = wv_fma_nomid_f32(F32(WINIT_COSF_C3), z[h], F32(WINIT_COSF_C2)));
+    BM2(y[h] = wv_fma_nomid_f32(y[h], f[h], F32(WINIT_M2LOGF_Q4)));
     PX_STEP(X, px, head, 4);
-    BM2(sp[h] = wv_fma_f32(sp[h], z[h], F32(WINIT_SINF_P2)));
-    BM2(cp[h] = wv_fma_f32(cp[h], z[h], F32(WINIT_COSF_C1)));
-    BM2(y[h] = wv_fma_f32(y[h], f[h], F32(WINIT_M2LOGF_Q3)));
+    BM2(sp[h] = wv_fma_nomid_f32(sp[h], z[h], F32(WINIT_SINF_P2)));
+    BM2(cp[h] = wv_fma_nomid_f32(cp[h], z[h], F32(WINIT_COSF_C1)));
+    BM2(y[h] = wv_fma_nomid_f32(y[h], f[h], F32(WINIT_M2LOGF_Q3)));
     PX_STEP(X, px, head, 5);
     BM2(sp[h] = wv_mul_f32(sp[h], z[h]));
-    BM2(ca[h] = wv_fma_f32(cp[h], z[h], F32(1.0f)));
-    BM2(y[h] = wv_fma_f32(y[h], f[h], F32(WINIT_M2LOGF_Q2)));
+    BM2(ca[h] = wv_fma_nomid_f32(cp[h], z[h], F32(1.0f)));
+    BM2(y[h] = wv_fma_nomid_f32(y[h], f[h], F32(WINIT_M2LOGF_Q2)));
     PX_STEP(X, px, head, 6);
-    BM2(sa[h] = wv_fma_f32(sp[h], a[h], a[h]));
-    BM2(y[h] = wv_fma_f32(y[h], f[h], F32(WINIT_M2LOGF_Q1)));
+    BM2(sa[h] = wv_fma_nomid_f32(sp[h], a[h], a[h]));
+    BM2(y[h] = wv_fma_nomid_f32(y[h], f[h], F32(WINIT_M2LOGF_Q1)));
     PX_STEP(X, px, head, 7);
-    BM2(y[h] = wv_fma_f32(y[h], f[h], F32(WINIT_M2LOGF_Q0)));
-    BM2(r[h] = wv_sqrt_f32(wv_fma_f32(fe[h], F32(WINIT_M2LN2F * 0x1p-23f), wv_mul_f32(f[h], y[h]))));
+    BM2(y[h] = wv_fma_nomid_f32(y[h], f[h], F32(WINIT_M2LOGF_Q0)));
+    BM2(r[h] = wv_sqrt_f32(wv_fma_nomid_f32(fe[h], F32(WINIT_M2LN2F * 0x1p-23f), wv_mul_f32(f[h], y[h]))));
     PX_STEP(X, px, head, 8);
     BM2({
         wv_u32 swapi = wv_shl_u32(q[h], 1); /* top bit: quadrant bit 0 */
@@ -772,8 +774,11 @@ WV_INLINE void run_raw(const winit_plan *p, uint64_t b0, size_t nb, char *o, con
 }
 
 /* ---- the kernels and their table ------------------------------------------ */
+/* (only in a target instance: tests/c/check_boxmuller.c includes this file without
+   WV_TARGET and calls the inline functions above) */
 
 /* Each kernel instantiates its loop twice, with and without non-temporal stores. */
+#ifdef WV_TARGET
 #define WV_KERNEL(NAME, CALL)                                                                \
     static void NAME(const winit_plan *p, uint64_t b0, size_t nb, void *out, int nt)         \
     {                                                                                        \
@@ -820,3 +825,4 @@ const winit_block_kernel WV_TABLE[WINIT_NDIST][WINIT_NDTYPE] = {
     [WINIT_DIST_NORMAL] = {normal_f32, normal_f64, normal_f16, normal_bf16, NULL},
     [WINIT_DIST_TRUNCNORM] = {truncnorm_f32, truncnorm_f64, truncnorm_f16, truncnorm_bf16, NULL},
 };
+#endif /* WV_TARGET */

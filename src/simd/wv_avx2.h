@@ -67,6 +67,7 @@ WV_INLINE wv_f32 wv_mul_f32(wv_f32 a, wv_f32 b) { return _mm256_mul_ps(a, b); }
 WV_INLINE wv_f32 wv_div_f32(wv_f32 a, wv_f32 b) { return _mm256_div_ps(a, b); }
 WV_INLINE wv_f32 wv_fma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return _mm256_fmadd_ps(a, b, c); }
 WV_INLINE wv_f32 wv_fnma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return _mm256_fnmadd_ps(a, b, c); }
+WV_INLINE wv_f32 wv_fma_nomid_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return _mm256_fmadd_ps(a, b, c); }
 WV_INLINE wv_f32 wv_sqrt_f32(wv_f32 a) { return _mm256_sqrt_ps(a); }
 WV_INLINE wv_f32 wv_max_f32(wv_f32 a, wv_f32 b) { return _mm256_max_ps(a, b); } /* a > b ? a : b */
 WV_INLINE wv_f32 wv_min_f32(wv_f32 a, wv_f32 b) { return _mm256_min_ps(a, b); } /* a < b ? a : b */

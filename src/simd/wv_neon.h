@@ -79,6 +79,7 @@ WV_INLINE wv_f32 wv_mul_f32(wv_f32 a, wv_f32 b) { return vmulq_f32(a, b); }
 WV_INLINE wv_f32 wv_div_f32(wv_f32 a, wv_f32 b) { return vdivq_f32(a, b); }
 WV_INLINE wv_f32 wv_fma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return vfmaq_f32(c, a, b); }  /* c + a b */
 WV_INLINE wv_f32 wv_fnma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return vfmsq_f32(c, a, b); } /* c - a b */
+WV_INLINE wv_f32 wv_fma_nomid_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return vfmaq_f32(c, a, b); }
 WV_INLINE wv_f32 wv_sqrt_f32(wv_f32 a) { return vsqrtq_f32(a); }
 WV_INLINE wv_f32 wv_max_f32(wv_f32 a, wv_f32 b) { return vbslq_f32(vcgtq_f32(a, b), a, b); } /* a > b ? a : b */
 WV_INLINE wv_f32 wv_min_f32(wv_f32 a, wv_f32 b) { return vbslq_f32(vcltq_f32(a, b), a, b); } /* a < b ? a : b */

@@ -66,6 +66,12 @@ WV_INLINE wv_f32 wv_mul_f32(wv_f32 a, wv_f32 b) { return a * b; }
 WV_INLINE wv_f32 wv_div_f32(wv_f32 a, wv_f32 b) { return a / b; }
 WV_INLINE wv_f32 wv_fma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return WINIT_FMAF(a, b, c); }  /* a b + c */
 WV_INLINE wv_f32 wv_fnma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return WINIT_FMAF(-a, b, c); } /* -(a b) + c */
+/* a b + c rounded once, like wv_fma_f32, for operands on which the float64 multiply-add a b + c
+   (a b is exact in float64) never lands on a float32 midpoint unless it is exact: rounding it to
+   float32 then gives the fused result, which lets a target without FMA (SSE2) skip the test
+   wv_fma_f32 makes.  Only Box-Muller float32 uses it; tests/c/check_boxmuller.c runs every
+   input of it through each target against the one-lane formulas of winit_math.h. */
+WV_INLINE wv_f32 wv_fma_nomid_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return WINIT_FMAF(a, b, c); }
 WV_INLINE wv_f32 wv_sqrt_f32(wv_f32 a) { return WINIT_SQRTF(a); }
 WV_INLINE wv_f32 wv_max_f32(wv_f32 a, wv_f32 b) { return a > b ? a : b; } /* exactly this, NaN included */
 WV_INLINE wv_f32 wv_min_f32(wv_f32 a, wv_f32 b) { return a < b ? a : b; }

@@ -5,8 +5,12 @@
  * a b is exact in float64, s = a b + c rounded to float64 and then to float32
  * is the fused result unless the float64 sum sits exactly halfway between two
  * float32 neighbours (its low 29 mantissa bits 1000...0) with an inexact sum,
- * or is below the float32 normal range; a vector with such a lane (about one
- * lane in 2^28) is recomputed with the C library's fmaf, which is exact.  float64: the
+ * or is below the float32 normal range.  wv_fma_f32 tests the four sums for
+ * both and sends a vector with such a lane to the C library's fmaf, which is
+ * exact (the test is conservative: it also sends exact halfway sums, which
+ * random operands make about once in 2^28 lanes but Box-Muller's log
+ * polynomial in 1.3% of its steps).  wv_fma_nomid_f32 skips the test; its
+ * callers' operands are shown never to need it (wv_scalar.h).  float64: the
  * C library's fma per lane (exact; its speed is not a goal of this target).
  * The Philox multiply uses the same permuting vshufps form as AVX2.
  */
@@ -75,14 +79,19 @@ static __attribute__((noinline)) wv_f32 wv__fma_exact(wv_f32 a, wv_f32 b, wv_f32
     for (int i = 0; i < 4; i++) x[i] = fmaf(negate ? -x[i] : x[i], y[i], z[i]);
     return _mm_loadu_ps(x);
 }
-/* (-)a b + c: float64 multiply-add of the four lanes (two per register), rounded to float32;
-   one test on the four sums for the cases that need the exact path (see the header). */
+/* float64 multiply-add a b + c of the four lanes, two per register (a b is exact) */
+WV_INLINE void wv__mad64(wv_f32 a, wv_f32 b, wv_f32 c, __m128d *lo, __m128d *hi)
+{
+    *lo = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(a), _mm_cvtps_pd(b)), _mm_cvtps_pd(c));
+    *hi = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(a, a)), _mm_cvtps_pd(_mm_movehl_ps(b, b))),
+                     _mm_cvtps_pd(_mm_movehl_ps(c, c)));
+}
+/* (-)a b + c: the float64 multiply-add rounded to float32, with one test on the four sums
+   for the cases that need the exact path (see the header). */
 WV_INLINE wv_f32 wv__fma(wv_f32 a, wv_f32 b, wv_f32 c, int negate)
 {
-    __m128 an = negate ? _mm_xor_ps(a, _mm_set1_ps(-0.0f)) : a;
-    __m128d lo = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(an), _mm_cvtps_pd(b)), _mm_cvtps_pd(c));
-    __m128d hi = _mm_add_pd(_mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(an, an)), _mm_cvtps_pd(_mm_movehl_ps(b, b))),
-                            _mm_cvtps_pd(_mm_movehl_ps(c, c)));
+    __m128d lo, hi;
+    wv__mad64(negate ? _mm_xor_ps(a, _mm_set1_ps(-0.0f)) : a, b, c, &lo, &hi);
     /* low and high 32-bit halves of the four float64 sums */
     __m128i wl = _mm_castps_si128(_mm_shuffle_ps(_mm_castpd_ps(lo), _mm_castpd_ps(hi), 0x88));
     __m128i wh = _mm_castps_si128(_mm_shuffle_ps(_mm_castpd_ps(lo), _mm_castpd_ps(hi), 0xDD));
@@ -96,6 +105,14 @@ WV_INLINE wv_f32 wv__fma(wv_f32 a, wv_f32 b, wv_f32 c, int negate)
 }
 WV_INLINE wv_f32 wv_fma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return wv__fma(a, b, c, 0); }
 WV_INLINE wv_f32 wv_fnma_f32(wv_f32 a, wv_f32 b, wv_f32 c) { return wv__fma(a, b, c, 1); }
+/* the float64 multiply-add rounded to float32, without the test: the caller's operands never
+   need the exact path (wv_scalar.h) */
+WV_INLINE wv_f32 wv_fma_nomid_f32(wv_f32 a, wv_f32 b, wv_f32 c)
+{
+    __m128d lo, hi;
+    wv__mad64(a, b, c, &lo, &hi);
+    return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi));
+}
 WV_INLINE wv_f32 wv_sqrt_f32(wv_f32 a) { return _mm_sqrt_ps(a); }
 WV_INLINE wv_f32 wv_max_f32(wv_f32 a, wv_f32 b) { return _mm_max_ps(a, b); }
 WV_INLINE wv_f32 wv_min_f32(wv_f32 a, wv_f32 b) { return _mm_min_ps(a, b); }
