@@ -512,6 +512,7 @@ typedef struct {
     wv_f64 loc, scale;
     wv_f64 a, b, alo, ahi, bk, soff;
     int scale1;       /* normal: loc + 1 z = loc + z */
+    int normal_loc0;  /* and loc +-0: loc + r c = fma(r, c, loc) (v_boxmuller_f64) */
     int uniform_loc0; /* uniform: loc +-0 and scale > 0, (+-0) + v = v */
     int uniform_unit; /* and scale 1: the value is u itself */
 } f64_ctx;
@@ -527,6 +528,7 @@ WV_INLINE void f64_ctx_init(f64_ctx *c, const winit_plan *p)
     c->bk = F64(p->trunc64.bk);
     c->soff = F64(p->trunc64.soff);
     c->scale1 = p->scale64 == 1.0;
+    c->normal_loc0 = c->scale1 && p->loc64 == 0.0;
     c->uniform_loc0 = p->loc64 == 0.0 && p->scale64 > 0.0;
     c->uniform_unit = c->uniform_loc0 && p->scale64 == 1.0;
 }
@@ -539,13 +541,12 @@ WV_INLINE wv_f64 f64_affine(const f64_ctx *c, wv_f64 v) { return wv_add_f64(c->l
    some in every iteration (measured 3% there). */
 #define WV_HIDE(p) __asm__("" : "+r"(p))
 typedef struct {
-    wv_u64 one, half50, low51, magic, m2log_bias, m2log_u1bias, mant, sqrth, sign;
+    wv_u64 one, low51, magic, m2log_bias, m2log_u1bias, mant, sqrth, sign;
 } k64_consts;
 
 WV_INLINE void k64_init(k64_consts *k)
 {
     k->one = U64(1);
-    k->half50 = U64(1ull << 50);
     k->low51 = U64((1ull << 51) - 1);
     k->magic = U64(0x4330000000000000ull);                                   /* 2^52 */
     k->m2log_bias = U64(0x3ff0000000000000ull - WINIT_SQRTH_BITS);
@@ -583,26 +584,44 @@ WV_INLINE wv_f64 v_m2log(const k64_consts *k, wv_f64 x, wv_f64 eoff)
     return v_m2log_ix(k, wv_add_u64(wv_cast_f64_u64(x), k->m2log_bias), eoff, 1);
 }
 
-/* Box-Muller float64 (SPEC 1.3) on NG groups side by side: xa[g], xb[g] the
- * 64-bit words, out: cos values then sin values.  Folded steps, each exact:
- * u1 = ((xa >> 11) + 1) 2^-53, the 2^-53 folded into v_m2log's first constant
- * (an exponent shift); the angle's remainder ri = n - 2^50 (n = the low 51 bits
- * of (xb >> 11) + 2^50) times K = pi/2 2^-51 is fma(2^52 + n, K, -(2^52 + 2^50) K):
- * ri K rounded once, because K has 50 significant bits and 5 2^50 K is exact. */
+/* (xa >> 11) + 1 <= 2^53 as a double, exact, from xa = x0 + 2^32 x1 in zip order: where
+   wv_u64_to_f64 is one instruction (WV_CVT_U64), by it; elsewhere as (2^73 + x1 2^21) -
+   (2^73 + 2^52) + (2^52 + (x0 >> 11) + 1), each step exact, the magic numbers' high words
+   zipped in (five vector ops where the conversion takes eight) */
+WV_INLINE wv_f64 v_u53p1_f64(const k64_consts *k, wv_u32 x0, wv_u32 x1)
+{
+#if WV_CVT_U64
+    return wv_u64_to_f64(wv_add_u64(wv_shr_u64(wv_zip_u32(x0, x1), 11), k->one));
+#else
+    wv_u64 hi = wv_zip_u32(x1, U32(0x44800000u));
+    wv_u64 lo = wv_zip_u32(wv_add_u32(wv_shr_u32(x0, 11), U32(1)), U32(0x43300000u));
+    (void)k;
+    return wv_add_f64(wv_sub_f64(wv_cast_u64_f64(hi), F64(0x1p73 + 0x1p52)), wv_cast_u64_f64(lo));
+#endif
+}
+
+/* Box-Muller float64 (SPEC 1.3) on NG groups side by side: x[g] the group's four
+ * words (xa = x0 + 2^32 x1, xb = x2 + 2^32 x3), out: cos values then sin values.
+ * Folded steps, each exact: u1 = ((xa >> 11) + 1) 2^-53, the 2^-53 folded into
+ * v_m2log's first constant (an exponent shift); t = xb + 2^61 (mod 2^64, zipped
+ * from x2 and x3 + 2^29) holds (xb >> 11) + 2^50 in its bits 63-11: the quadrant
+ * mod 4 in bits 63-62 and n, the angle's remainder ri = n - 2^50, in bits 61-11;
+ * ri times K = pi/2 2^-51 is fma(2^52 + n, K, -(2^52 + 2^50) K): ri K rounded
+ * once, because K has 50 significant bits and 5 2^50 K is exact. */
 #define BMG(...) do { for (int g = 0; g < NG; g++) { __VA_ARGS__; } } while (0)
-WV_INLINE void v_boxmuller_f64(const k64_consts *k, const wv_u64 *xa, const wv_u64 *xb, wv_f64 *zc, wv_f64 *zs,
-                               const int NG)
+WV_INLINE void v_boxmuller_f64(const k64_consts *k, const wv_u32 (*x)[4], wv_f64 *zc, wv_f64 *zs, const int NG,
+                               const int fuse_loc, wv_f64 loc)
 {
     wv_f64 u1[2], r[2], a[2], za[2], v[2], rs[2], rc[2];
     wv_u64 t[2], neg[2];
-    BMG(u1[g] = wv_u64_to_f64(wv_add_u64(wv_shr_u64(xa[g], 11), k->one)));
-    BMG(t[g] = wv_add_u64(wv_shr_u64(xb[g], 11), k->half50));
+    BMG(u1[g] = v_u53p1_f64(k, x[g][0], x[g][1]));
+    BMG(t[g] = wv_zip_u32(x[g][2], wv_add_u32(x[g][3], U32(0x20000000u))));
     BMG(r[g] = wv_sqrt_f64(v_m2log_ix(k, wv_add_u64(wv_cast_f64_u64(u1[g]), k->m2log_u1bias), F64(0.0), 0)));
     BMG({
-        wv_u64 n = wv_and_u64(t[g], k->low51);
+        wv_u64 n = wv_and_u64(wv_shr_u64(t[g], 11), k->low51);
         wv_f64 dn = wv_cast_u64_f64(wv_or_u64(n, k->magic));
-        /* a' = +-a: the sign of quadrant bit 1 (bit 52 of t) */
-        neg[g] = wv_and_u64(wv_shl_u64(t[g], 11), k->sign);
+        /* a' = +-a: the sign of quadrant bit 1 (bit 63 of t) */
+        neg[g] = wv_and_u64(t[g], k->sign);
         a[g] = v_xorbits_f64(wv_fma_f64(dn, F64(WINIT_PIO2_2M51), F64(-5 * 0x1p50 * WINIT_PIO2_2M51)), neg[g]);
     });
     BMG(za[g] = wv_mul_f64(a[g], a[g]));
@@ -621,11 +640,19 @@ WV_INLINE void v_boxmuller_f64(const k64_consts *k, const wv_u64 *xa, const wv_u
            sign of q bit 1).  a[g], v[g] were made from a' (below). */
         wv_f64 sa = wv_fma_f64(v[g], wv_fma_f64(za[g], rs[g], F64(WINIT_S1)), a[g]); /* sin a' */
         wv_f64 ca = v_xorbits_f64(wv_fma_f64(za[g], rc[g], F64(1.0)), neg[g]);      /* +-cos a */
-        wv_m64 swap = wv_signmask_u64(wv_shl_u64(t[g], 12));                         /* q bit 0 */
+        wv_m64 swap = wv_signmask_u64(wv_shl_u64(t[g], 1));                          /* q bit 0 */
         wv_f64 cc = wv_select_f64(swap, v_xorbits_f64(sa, k->sign), ca);
         wv_f64 ss = wv_select_f64(swap, ca, sa);
-        zc[g] = wv_mul_f64(r[g], cc);
-        zs[g] = wv_mul_f64(r[g], ss);
+        if (fuse_loc) {
+            /* loc +-0 + r c, rounded once: r c is never below 2^-78 in size unless it is
+               exactly +-0, so rounding it first changes nothing, and (+-0) + (+-0) has the
+               same sign either way */
+            zc[g] = wv_fma_f64(r[g], cc, loc);
+            zs[g] = wv_fma_f64(r[g], ss, loc);
+        } else {
+            zc[g] = wv_mul_f64(r[g], cc);
+            zs[g] = wv_mul_f64(r[g], ss);
+        }
     });
 }
 
@@ -687,23 +714,34 @@ WV_INLINE wv_f64 v_uniform_f64(const f64_ctx *c, wv_u64 x)
 }
 
 enum { DIST64_U, DIST64_N, DIST64_TN };
+/* the normal's affine step, a constant of each loop: loc + scale z, loc + z (scale 1),
+   or fused into v_boxmuller_f64 (scale 1, loc +-0, where fma is an instruction) */
+enum { AFF64_ANY, AFF64_SCALE1, AFF64_LOC0_SCALE1 };
 
 /* NG groups of words -> their float64 values stored at d (16 bytes per block) */
 WV_INLINE void grp_f64(const f64_ctx *c, const k64_consts *k, const wv_u32 (*x)[4], char *d, const int dist,
-                       const int NG, const int scale1, const int nt)
+                       const int NG, const int aff, const int nt)
 {
     wv_u64 xa[2], xb[2];
-    BMG(xa[g] = wv_zip_u32(x[g][0], x[g][1]));
-    BMG(xb[g] = wv_zip_u32(x[g][2], x[g][3]));
     if (dist == DIST64_N) {
         wv_f64 zc[2], zs[2];
-        v_boxmuller_f64(k, xa, xb, zc, zs, NG);
+        v_boxmuller_f64(k, x, zc, zs, NG, aff == AFF64_LOC0_SCALE1, c->loc);
         BMG({
-            wv_f64 e0 = scale1 ? wv_add_f64(c->loc, zc[g]) : f64_affine(c, zc[g]);
-            wv_f64 e1 = scale1 ? wv_add_f64(c->loc, zs[g]) : f64_affine(c, zs[g]);
+            wv_f64 e0 = zc[g], e1 = zs[g];
+            if (aff == AFF64_SCALE1) {
+                e0 = wv_add_f64(c->loc, e0);
+                e1 = wv_add_f64(c->loc, e1);
+            } else if (aff == AFF64_ANY) {
+                e0 = f64_affine(c, e0);
+                e1 = f64_affine(c, e1);
+            }
             wv_store2_f64(d + 16 * WV_N * g, e0, e1, nt);
         });
-    } else if (dist == DIST64_U) {
+        return;
+    }
+    BMG(xa[g] = wv_zip_u32(x[g][0], x[g][1]));
+    BMG(xb[g] = wv_zip_u32(x[g][2], x[g][3]));
+    if (dist == DIST64_U) {
         BMG(wv_store2_f64(d + 16 * WV_N * g, v_uniform_f64(c, xa[g]), v_uniform_f64(c, xb[g]), nt));
     } else {
         BMG(wv_store2_f64(d + 16 * WV_N * g, v_truncnorm_f64(c, k, xa[g]), v_truncnorm_f64(c, k, xb[g]), nt));
@@ -711,7 +749,7 @@ WV_INLINE void grp_f64(const f64_ctx *c, const k64_consts *k, const wv_u32 (*x)[
 }
 
 WV_INLINE void run_f64_loop(px_ctx *px, const f64_ctx *c, uint64_t b0, size_t nb, char *o, const int dist,
-                            const int scale1, const int nt)
+                            const int aff, const int nt)
 {
     wv_u32 x[2][4];
     k64_consts kstore;
@@ -721,15 +759,15 @@ WV_INLINE void run_f64_loop(px_ctx *px, const f64_ctx *c, uint64_t b0, size_t nb
     size_t j = 0;
     for (; j + 2 * WV_N <= nb; j += 2 * WV_N) {
         px2(px, b0 + j, x[0], x[1]);
-        grp_f64(c, k, (const wv_u32(*)[4])x, o + 16 * j, dist, 2, scale1, nt);
+        grp_f64(c, k, (const wv_u32(*)[4])x, o + 16 * j, dist, 2, aff, nt);
     }
     for (; j < nb; j += WV_N) {
         px1(px, b0 + j, x[0]);
         if (j + WV_N <= nb) {
-            grp_f64(c, k, (const wv_u32(*)[4])x, o + 16 * j, dist, 1, scale1, nt);
+            grp_f64(c, k, (const wv_u32(*)[4])x, o + 16 * j, dist, 1, aff, nt);
         } else {
             unsigned char buf[16 * WV_N] __attribute__((aligned(64)));
-            grp_f64(c, k, (const wv_u32(*)[4])x, (char *)buf, dist, 1, scale1, 0);
+            grp_f64(c, k, (const wv_u32(*)[4])x, (char *)buf, dist, 1, aff, 0);
             memcpy(o + 16 * j, buf, (nb - j) * 16);
         }
     }
@@ -741,8 +779,9 @@ WV_INLINE void run_f64(const winit_plan *p, uint64_t b0, size_t nb, char *o, con
     f64_ctx c;
     px_init(&px, p);
     f64_ctx_init(&c, p);
-    if (dist == DIST64_N && c.scale1) run_f64_loop(&px, &c, b0, nb, o, dist, 1, nt);
-    else run_f64_loop(&px, &c, b0, nb, o, dist, 0, nt);
+    if (dist == DIST64_N && c.normal_loc0 && WV_NATIVE_FMA) run_f64_loop(&px, &c, b0, nb, o, dist, AFF64_LOC0_SCALE1, nt);
+    else if (dist == DIST64_N && c.scale1) run_f64_loop(&px, &c, b0, nb, o, dist, AFF64_SCALE1, nt);
+    else run_f64_loop(&px, &c, b0, nb, o, dist, AFF64_ANY, nt);
 }
 
 /* ---- raw words ------------------------------------------------------------ */

@@ -66,6 +66,7 @@ static int check_targets(void)
     static const struct { int dist; double p0, p1, lo, hi; } par[] = {
         {WINIT_DIST_RAW, 0, 1, 0, 0}, {WINIT_DIST_UNIFORM, -0.3, 1.7, 0, 0}, {WINIT_DIST_UNIFORM, 0.0, 1.0, 0, 0},
         {WINIT_DIST_NORMAL, 0.25, 1.5, 0, 0}, {WINIT_DIST_NORMAL, -2.0, 1.0, 0, 0},
+        {WINIT_DIST_NORMAL, 0.0, 1.0, 0, 0}, {WINIT_DIST_NORMAL, -0.0, 1.0, 0, 0},
         {WINIT_DIST_TRUNCNORM, 0.5, 2.0, -2.0, 2.0}, {WINIT_DIST_TRUNCNORM, 0.5, 2.0, -10.0, 10.0},
         {WINIT_DIST_TRUNCNORM, 0.0, 1.0, -6.0, -5.0}, {WINIT_DIST_TRUNCNORM, 0.0, 1.0, 12.0, 13.0},
     };

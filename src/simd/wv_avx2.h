@@ -104,6 +104,8 @@ WV_INLINE __m256d wv__u53_pd(__m256i v)
     __m256d lo = _mm256_castsi256_pd(_mm256_blend_epi32(v, _mm256_set1_epi64x(0x4330000000000000ll), 0xAA));
     return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(19342813118337666422669312.0 /* 2^84 + 2^52 */)), lo);
 }
+#define WV_CVT_U64 0    /* see wv_scalar.h */
+#define WV_NATIVE_FMA 1 /* see wv_scalar.h */
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {wv__u53_pd(x.a), wv__u53_pd(x.b)}; return r; }
 /* (double)v 2^-53 for v < 2^53: both magic numbers scaled by 2^-53, so the scaling is free:
    hi' = 2^31 + h 2^-21 and lo' = 2^-1 + l 2^-53 (h < 2^21, l < 2^32); hi' - (2^31 + 2^-1) is

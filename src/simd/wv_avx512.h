@@ -98,6 +98,8 @@ WV_U64_OP(wv_xor_u64, _mm512_xor_si512)
 WV_INLINE wv_m64 wv_signmask_u64(wv_u64 x) { wv_m64 r = {_mm512_movepi64_mask(x.a), _mm512_movepi64_mask(x.b)}; return r; }
 WV_INLINE wv_f64 wv_cast_u64_f64(wv_u64 x) { wv_f64 r = {_mm512_castsi512_pd(x.a), _mm512_castsi512_pd(x.b)}; return r; }
 WV_INLINE wv_u64 wv_cast_f64_u64(wv_f64 x) { wv_u64 r = {_mm512_castpd_si512(x.a), _mm512_castpd_si512(x.b)}; return r; }
+#define WV_CVT_U64 1    /* see wv_scalar.h */
+#define WV_NATIVE_FMA 1 /* see wv_scalar.h */
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {_mm512_cvtepu64_pd(x.a), _mm512_cvtepu64_pd(x.b)}; return r; }
 WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 x)
 {

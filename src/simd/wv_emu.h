@@ -101,6 +101,8 @@ WV_FN2(wv_u64, wv__shl_u64, wv_u64, int, a.v[i] << b)
 WV_FN1(wv_m64, wv_signmask_u64, wv_u64, (int)(a.v[i] >> 63))
 WV_FN1(wv_f64, wv_cast_u64_f64, wv_u64, winit__u2d(a.v[i]))
 WV_FN1(wv_u64, wv_cast_f64_u64, wv_f64, winit__d2u(a.v[i]))
+#define WV_CVT_U64 (WV_N >= 16) /* as the target each stands in for: avx512, avx2 */
+#define WV_NATIVE_FMA 1 /* as above */
 WV_FN1(wv_f64, wv_u64_to_f64, wv_u64, (double)a.v[i])
 WV_FN1(wv_f64, wv_u53_to_f64_m53, wv_u64, (double)a.v[i] * 0x1p-53)
 

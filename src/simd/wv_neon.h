@@ -114,6 +114,8 @@ WV_INLINE uint64x2_t wv__sign64(uint64x2_t v) { return vreinterpretq_u64_s64(vsh
 WV_INLINE wv_m64 wv_signmask_u64(wv_u64 x) { wv_m64 r = {wv__sign64(x.a), wv__sign64(x.b)}; return r; }
 WV_INLINE wv_f64 wv_cast_u64_f64(wv_u64 x) { wv_f64 r = {vreinterpretq_f64_u64(x.a), vreinterpretq_f64_u64(x.b)}; return r; }
 WV_INLINE wv_u64 wv_cast_f64_u64(wv_f64 x) { wv_u64 r = {vreinterpretq_u64_f64(x.a), vreinterpretq_u64_f64(x.b)}; return r; }
+#define WV_CVT_U64 1    /* see wv_scalar.h */
+#define WV_NATIVE_FMA 1 /* see wv_scalar.h */
 /* UCVTF: correctly rounded, so exact for x <= 2^53 */
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {vcvtq_f64_u64(x.a), vcvtq_f64_u64(x.b)}; return r; }
 WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 x)

@@ -95,6 +95,17 @@ WV_INLINE wv_u64 wv_xor_u64(wv_u64 a, wv_u64 b) { return a ^ b; }
 WV_INLINE wv_m64 wv_signmask_u64(wv_u64 a) { return (int)(a >> 63); }
 WV_INLINE wv_f64 wv_cast_u64_f64(wv_u64 a) { return winit__u2d(a); }
 WV_INLINE wv_u64 wv_cast_f64_u64(wv_f64 a) { return winit__d2u(a); }
+/* WV_CVT_U64: 1 where wv_u64_to_f64 is one instruction, 0 where it is a magic-number
+   sequence; the kernels then pick between two exact forms of the same value (both run on
+   every machine: scalar and emu16 use 1, sse2 and emu8 use 0) */
+#define WV_CVT_U64 1
+/* WV_NATIVE_FMA: 1 where wv_fma_f64 is one instruction (not a C library call), so that a
+   kernel may fold an addition into a multiply-add where both give the same bits */
+#if defined(__FMA__) || defined(__aarch64__)
+#define WV_NATIVE_FMA 1
+#else
+#define WV_NATIVE_FMA 0
+#endif
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 a) { return (double)a; }            /* exact: a <= 2^53 */
 WV_INLINE wv_f64 wv_u53_to_f64_m53(wv_u64 a) { return (double)a * 0x1p-53; } /* exact: a < 2^53 */
 

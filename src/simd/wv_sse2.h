@@ -150,6 +150,8 @@ WV_INLINE __m128d wv__u53_pd(__m128i v)
                                                _mm_set1_epi64x(0x4330000000000000ll)));
     return _mm_add_pd(_mm_sub_pd(hi, _mm_set1_pd(19342813118337666422669312.0 /* 2^84 + 2^52 */)), lo);
 }
+#define WV_CVT_U64 0    /* see wv_scalar.h */
+#define WV_NATIVE_FMA 0 /* see wv_scalar.h */
 WV_INLINE wv_f64 wv_u64_to_f64(wv_u64 x) { wv_f64 r = {wv__u53_pd(x.a), wv__u53_pd(x.b)}; return r; }
 /* (double)v 2^-53 for v < 2^53: the magic numbers scaled by 2^-53 (as wv_avx2.h) */
 WV_INLINE __m128d wv__u53m53_pd(__m128i v)
