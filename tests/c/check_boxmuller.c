@@ -2,7 +2,7 @@
  * header) against the one-lane formula winit_boxmuller_f32 of winit_math.h, on every input.
  * zc = r(wa) c(wb) and zs = r(wa) s(wb), where r depends only on wa >> 8 and (c, s) only on
  * wb >> 8, 2^24 values each.  Sweep 1: every wa with wb = 0, where c = 1 and s = 0 exactly,
- * so zc is r.  Sweep 2: every wb with a wa whose r is a power of two (found in sweep 1), so
+ * so zc is r.  Sweep 2: every wb with a wa whose r is a power of two (searched with the formula), so
  * zc and zs are c and s scaled exactly.  Equal r and equal (c, s) give equal products for
  * every (wa, wb) pair: this shows the float64 route of wv_fma_nomid_f32 gives the fused bits
  * here.  Built per target by tests/test_ops_c.py:  cc -DWV_HEADER='"simd/wv_sse2.h"' ...
