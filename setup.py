@@ -34,7 +34,7 @@ SOURCES += ["src/winit_kernels_%s.c" % t for t in MACHINE_TARGETS.get(platform.m
 # unsigned __int128 and GCC target pragmas, which MSVC lacks.
 if sys.platform == "win32" and "sdist" not in sys.argv:
     sys.exit("winit builds with GCC or Clang on Linux and macOS; Windows is not supported "
-             "(the C core needs unsigned __int128 and GCC attributes)")
+             "(the C core needs unsigned __int128 and GCC target pragmas)")
 compile_args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread"]
 link_args = ["-pthread"]
 # Scalar code compiled without -mfma calls fma()/fmaf() from libm (exact either way).

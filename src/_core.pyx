@@ -30,7 +30,6 @@ DTYPE_BF16 = WINIT_DTYPE_BF16
 DTYPE_U32 = WINIT_DTYPE_U32
 
 
-
 def philox4x32(counter, key, int rounds=10):
     """One Philox4x32-R block: four counter words and two key words in, four words out."""
     cdef uint32_t c[4]
@@ -145,10 +144,13 @@ def isas():
 
 def _set_isa(name):
     """Force the kernel target by name (see isas()), or "auto": the best one this CPU runs."""
-    names = [t["name"] for t in isas()]
-    if not isinstance(name, str) or (name != "auto" and name not in names):
-        raise ValueError("isa must be one of %s; got %r" % (["auto"] + names, name))
-    code = WINIT_ISA_AUTO if name == "auto" else winit_isa_find(name.encode("ascii"))
+    code = WINIT_ISA_NONE
+    if name == "auto":
+        code = WINIT_ISA_AUTO
+    elif isinstance(name, str) and name.isascii():
+        code = winit_isa_find(name.encode("ascii"))
+    if code == WINIT_ISA_NONE:
+        raise ValueError("isa must be one of %s; got %r" % (["auto"] + [t["name"] for t in isas()], name))
     if winit_set_isa(code) != WINIT_OK:
         raise ValueError("isa %r is not available on this CPU (it runs: %s)"
                          % (name, [t["name"] for t in isas() if t["runs"]]))
@@ -161,12 +163,14 @@ def _get_isa():
 
 def cpu_has_avx2():
     """Whether this CPU runs the avx2 target (kept for callers of winit.cpu_has_avx2)."""
-    return any(t["runs"] for t in isas() if t["name"] == "avx2")
+    cdef int i = winit_isa_find(b"avx2")
+    return i != WINIT_ISA_NONE and bool(winit_isa_runs(i))
 
 
 def _set_stream_threshold(size_t nbytes):
     """Fills of at least this many bytes use non-temporal stores (0: the default, the
-    last-level cache size).  Changes speed only, never a value."""
+    level-3 cache size where the system reports one above 4 MiB, else 32 MiB).  Changes speed
+    only, never a value."""
     winit_set_stream_threshold(nbytes)
 
 
@@ -175,8 +179,9 @@ def _get_stream_threshold():
 
 
 def stream_write(cnp.ndarray out not None, int threads=1):
-    """Overwrite ``out`` (C-contiguous, writable) with non-zero data by non-temporal stores on
-    ``threads`` threads: the write-bandwidth ceiling that ``winit bench`` reports fills against."""
+    """Overwrite ``out`` (C-contiguous, writable) with non-zero data on ``threads`` threads, by
+    non-temporal stores on x86-64 (ordinary ones elsewhere): the write-bandwidth ceiling that
+    ``winit bench`` reports fills against."""
     if not cnp.PyArray_IS_C_CONTIGUOUS(out):
         raise ValueError("out must be C-contiguous")
     if not cnp.PyArray_ISWRITEABLE(out):

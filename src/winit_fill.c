@@ -23,7 +23,6 @@ static int cpu_avx2(void)
 }
 static int cpu_avx512(void)
 {
-    __builtin_cpu_init();
     return cpu_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
 }
@@ -62,7 +61,7 @@ int winit_isa_find(const char *name)
 {
     for (int i = 0; i < NTARGETS; i++)
         if (strcmp(targets[i].name, name) == 0) return i;
-    return -1;
+    return WINIT_ISA_NONE;
 }
 
 static int isa_in_use = -1; /* resolved on first use */
@@ -85,10 +84,10 @@ int winit_get_isa(void)
     return isa_in_use;
 }
 
+/* every target's table has the same entries (one initializer, winit_kernels_impl.h) */
 static winit_block_kernel pick_kernel(const winit_plan *p)
 {
-    winit_block_kernel k = (*targets[winit_get_isa()].kernels)[p->dist][p->dtype];
-    return k != NULL ? k : winit_kernels_scalar[p->dist][p->dtype];
+    return (*targets[winit_get_isa()].kernels)[p->dist][p->dtype];
 }
 
 /* ---- non-temporal stores ------------------------------------------------------
@@ -169,7 +168,7 @@ static void fill_run(const winit_plan *p, winit_block_kernel body, uint64_t firs
     const unsigned per = winit_per_block(p->dist, p->dtype);
     const size_t isz = winit_itemsize(p->dtype);
     winit_block_kernel one = winit_kernels_scalar[p->dist][p->dtype];
-    unsigned char tmp[32]; /* one block of output, at most 4 x 8 bytes */
+    unsigned char tmp[32]; /* one block of output (at most 16 bytes) */
 
     uint64_t b = first / per;
     unsigned skip = (unsigned)(first % per);
@@ -186,6 +185,7 @@ static void fill_run(const winit_plan *p, winit_block_kernel body, uint64_t firs
     if (whole) {
         const size_t bpb = per * isz;
         size_t lead = whole, mis = (size_t)((uintptr_t)out & 63u);
+        /* (a short run is not worth a second kernel call) */
         if (nt && whole >= 256 && mis % bpb == 0) lead = ((64 - mis) & 63u) / bpb;
         if (lead) body(p, b, lead, out, 0);
         if (whole > lead) body(p, b + lead, whole - lead, out + lead * bpb, 1);
@@ -231,16 +231,22 @@ static void fill_range(const fill_job *j, size_t lo, size_t hi)
     }
 }
 
+/* [lo, hi) of share `share` of nshares over total items, cut on multiples of 64 */
+static void share_span(size_t total, int share, int nshares, size_t *lo, size_t *hi)
+{
+    size_t units = (total + 63) / 64;
+    *lo = (size_t)((unsigned __int128)units * (unsigned)share / (unsigned)nshares) * 64;
+    *hi = (size_t)((unsigned __int128)units * (unsigned)(share + 1) / (unsigned)nshares) * 64;
+    if (*hi > total) *hi = total;
+}
+
 /* Shares are cut on multiples of 64 elements (whole blocks whenever rows
  * start on a block boundary), so no block is computed twice there. */
 static void fill_share(void *arg, int share, int nshares)
 {
     const fill_job *j = (const fill_job *)arg;
-    size_t total = j->nrows * j->row_len;
-    size_t units = (total + 63) / 64;
-    size_t lo = (size_t)((unsigned __int128)units * (unsigned)share / (unsigned)nshares) * 64;
-    size_t hi = (size_t)((unsigned __int128)units * (unsigned)(share + 1) / (unsigned)nshares) * 64;
-    if (hi > total) hi = total;
+    size_t lo, hi;
+    share_span(j->nrows * j->row_len, share, nshares, &lo, &hi);
     if (lo < hi) fill_range(j, lo, hi);
 }
 
@@ -291,9 +297,10 @@ int winit_fill(const winit_plan *plan, uint64_t first, void *out, size_t n, int 
 
 /* ---- the streaming-store ceiling ------------------------------------------
  *
- * Write `bytes` at out with non-temporal stores on nthreads threads: the write
- * bandwidth no fill can pass (winit bench reports each fill as a share of it).
- * The data vary and are not zero: some CPUs write zero lines faster. */
+ * Write `bytes` at out with non-temporal stores on nthreads threads (x86-64;
+ * ordinary stores elsewhere): the write bandwidth no fill can pass (winit bench
+ * reports each fill as a share of it).  The data vary and are not zero: some
+ * CPUs write zero lines faster. */
 
 #if defined(__x86_64__)
 #include <emmintrin.h>
@@ -307,10 +314,8 @@ typedef struct {
 static void write_share(void *arg, int share, int nshares)
 {
     const write_job *j = (const write_job *)arg;
-    size_t lines = j->bytes / 64;
-    size_t lo = (size_t)((unsigned __int128)lines * (unsigned)share / (unsigned)nshares) * 64;
-    size_t hi = (size_t)((unsigned __int128)lines * (unsigned)(share + 1) / (unsigned)nshares) * 64;
-    if (share == nshares - 1) hi = j->bytes;
+    size_t lo, hi;
+    share_span(j->bytes, share, nshares, &lo, &hi);
     char *d = j->out + lo, *end = j->out + hi;
 #if defined(__x86_64__)
     __m128i v = _mm_setr_epi32(0x3f800000, 0x40000000, 0x40400000, 0x40800000);

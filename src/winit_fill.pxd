@@ -35,6 +35,7 @@ cdef extern from "winit_fill.h" nogil:
         WINIT_ERANGE
 
     enum: WINIT_ISA_AUTO
+    enum: WINIT_ISA_NONE
 
     int winit_plan_init(winit_plan *plan, int dist, int dtype, uint64_t seed, uint64_t stream,
                         double p0, double p1, double lower, double upper)

@@ -3,7 +3,7 @@
  *
  * Design note.  A *block kernel* fills every element of `nblocks` whole
  * Philox blocks, starting at block `first_block`, into `out` (which need not be
- * aligned).  Elements per block: 4 for 32-bit and 16-bit outputs, 2 for
+ * aligned, unless it asks for non-temporal stores).  Elements per block: 4 for 32-bit and 16-bit outputs, 2 for
  * float64 (uniform float64 and normal float64 use two words per element or a
  * pair of 64-bit values per block).  winit_fill.c cuts a request into a partial
  * head block, a run of whole blocks and a partial tail block, so the kernels
@@ -37,7 +37,8 @@ typedef enum {
     WINIT_NDTYPE = 5
 } winit_dtype;
 
-/* Everything a kernel needs, prepared once per call by winit_plan_init. */
+/* Everything a kernel needs, prepared once per call by winit_plan_init (nontemporal:
+   by winit_plan_hint_total; winit_fill.c reads it to choose the stores). */
 typedef struct {
     uint64_t seed;
     uint64_t stream;
