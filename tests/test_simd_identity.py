@@ -161,9 +161,10 @@ def test_scalar_equals_simd_sizes_offsets(dtype, isa):
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
 @pytest.mark.parametrize("dist", ["uniform", "normal", "truncated"])
-def test_nontemporal_stores(dist, dtype, isa):
+def test_nontemporal_stores(dist, dtype, isa, low_parallel_threshold):
     """Fills above the size threshold take non-temporal stores from the first 64-byte boundary
-    on: the same bits as ordinary stores, whatever the alignment of out and the offset."""
+    on: the same bits as ordinary stores, whatever the alignment of out, the offset and the
+    threads (a low parallel threshold, so that threads=2 runs two shares)."""
     core = winit._core
     dt = np_dtype(dtype)
     old = core._get_stream_threshold()

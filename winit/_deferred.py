@@ -302,7 +302,10 @@ def check(tape, program, owner):
 
 
 def _replay_random(func, args, kwargs, src):
-    """A random aten call, its draws taken from winit's stream ``src``; returns its output."""
+    """A random aten call, its draws taken from winit's stream ``src``; returns its output.
+    Only the overloads of REPLAYABLE get here, so ``ov`` only picks an argument layout."""
+    if not replayable(func):
+        raise DeferredInitError(f"{func} draws random numbers in a way winit cannot replay")
     op = func._schema.name.split("::")[-1]
     ov = func._overloadname
     if op == "normal_":
@@ -311,7 +314,7 @@ def _replay_random(func, args, kwargs, src):
     if op == "uniform_":
         return _float_fill(args[0], _uniform, (args[1] if len(args) > 1 else kwargs.get("from", 0.0),
                                               args[2] if len(args) > 2 else kwargs.get("to", 1.0)), src)
-    if op in ("randn", "rand"):  # the overloads check() let through: (size, ...)
+    if op in ("randn", "rand"):  # (size, ...)
         return _float_fill(_factory(kwargs, args[0]), _normal if op == "randn" else _uniform, (0.0, 1.0), src)
     if op in ("randn_like", "rand_like"):
         like = args[0]
@@ -319,7 +322,7 @@ def _replay_random(func, args, kwargs, src):
         out = torch.empty(tuple(like.shape), **kw)
         return _float_fill(out, _normal if op == "randn_like" else _uniform,
                            (0.0, 1.0), src)
-    if op == "normal" and ov == "float_float":
+    if op == "normal":  # (mean, std, size, ...)
         return _float_fill(_factory(kwargs, args[2]), _normal, (args[0], args[1]), src)
     if op == "trunc_normal_":
         t, mean, std, a, b = args
@@ -336,12 +339,12 @@ def _replay_random(func, args, kwargs, src):
         else:
             low, high = _random_ints_default(t)
         return _int_fill(t, low, high, src)
-    if op == "randint" and ov in ("default", "generator", "low", "low_generator"):
+    if op == "randint":
         low, high, size = (0, args[0], args[1]) if ov in ("default", "generator") else args[:3]
         kw = dict(kwargs)
         kw.setdefault("dtype", torch.int64)
         return _int_fill(_factory(kw, size), low, high, src)
-    if op == "randperm" and ov in ("default", "generator"):
+    if op == "randperm":
         n = args[0]
         kw = dict(kwargs)
         kw.setdefault("dtype", torch.int64)
@@ -349,7 +352,7 @@ def _replay_random(func, args, kwargs, src):
         keys = _uniform((n,), dtype="float64", **src) if n else np.empty(0)
         out.copy_(torch.from_numpy(np.argsort(keys, kind="stable")))
         return out
-    if op == "bernoulli_" and ov == "float":
+    if op == "bernoulli_":
         t, p = args[0], (args[1] if len(args) > 1 else kwargs.get("p", 0.5))
         t.copy_(_uniform64(t, src) < p)
         return t
@@ -357,7 +360,7 @@ def _replay_random(func, args, kwargs, src):
         t, lambd = args[0], (args[1] if len(args) > 1 else kwargs.get("lambd", 1.0))
         t.copy_(-torch.log1p(-_uniform64(t, src)) / lambd)
         return t
-    raise DeferredInitError(f"{func} draws random numbers in a way winit cannot replay")
+    raise AssertionError(f"REPLAYABLE lists {op}.{ov}, which nothing here replays")
 
 
 class Replay:

@@ -82,28 +82,21 @@ GOALS = (
      ("uniform", "float32", "all"), "fill", None, 0.5),
 )
 
+
+def _goals_from(ratios, extra=()):
+    """The rows of GOALS named in ``ratios``, in GOALS' order, each with its goal from
+    ``ratios``; then ``extra`` rows."""
+    return tuple(g[:5] + (ratios[g[0]],) for g in GOALS if g[0] in ratios) + tuple(extra)
+
+
 # The goals of the 16-lane AVX-512 target (a faster core; the bandwidth goal is against the
 # non-temporal store ceiling) and of the SSE2 baseline target; every other target has GOALS.
-GOALS_AVX512 = (
-    ("normal_f32_1t_numpy", "normal f32, 1 thread vs numpy normal f32",
-     ("normal", "float32", "1"), "numpy", ("normal", "float32"), 15.0),
-    ("normal_f32_all_numpy", "normal f32, all cores vs numpy normal f32",
-     ("normal", "float32", "all"), "numpy", ("normal", "float32"), 25.0),
-    ("normal_f32_1t_torch", "normal f32, 1 thread vs torch normal_ f32",
-     ("normal", "float32", "1"), "torch", ("normal", "float32"), 6.0),
-    ("normal_f64_1t_numpy", "normal f64, 1 thread vs numpy normal f64",
-     ("normal", "float64", "1"), "numpy", ("normal", "float64"), 8.0),
-    ("uniform_f64_1t_numpy", "uniform f64, 1 thread vs numpy random f64",
-     ("uniform", "float64", "1"), "numpy", ("uniform", "float64"), 3.0),
-    ("truncated_f32_1t_numpy", "truncated f32, 1 thread vs numpy normal f32",
-     ("truncated", "float32", "1"), "numpy", ("normal", "float32"), 10.0),
-    ("uniform_f32_all_stream", "uniform f32, all cores vs streaming stores, GB/s",
-     ("uniform", "float32", "all"), "stream", None, 0.6),
-)
-GOALS_SSE2 = (
-    ("normal_f32_1t_numpy", "normal f32, 1 thread vs numpy normal f32",
-     ("normal", "float32", "1"), "numpy", ("normal", "float32"), 2.0),
-)
+GOALS_AVX512 = _goals_from(
+    {"normal_f32_1t_numpy": 15.0, "normal_f32_all_numpy": 25.0, "normal_f32_1t_torch": 6.0,
+     "normal_f64_1t_numpy": 8.0, "uniform_f64_1t_numpy": 3.0, "truncated_f32_1t_numpy": 10.0},
+    extra=(("uniform_f32_all_stream", "uniform f32, all cores vs streaming stores, GB/s",
+            ("uniform", "float32", "all"), "stream", None, 0.6),))
+GOALS_SSE2 = _goals_from({"normal_f32_1t_numpy": 2.0})
 GOALS_BY_ISA = {"avx512": GOALS_AVX512, "sse2": GOALS_SSE2}
 
 TEXT_COLUMNS = ("peer", "goal", "isa")
@@ -375,7 +368,7 @@ def make_plan(args):
     max_bytes = max((ITEMSIZE[t] for _, t, _, _ in cases), default=4)
     return SimpleNamespace(
         quick=bool(args.quick), torch=torch, all_n=all_n, cases=cases, max_n=max_n,
-        isas=resolve_isas(args.isas),
+        isas=args.isas,
         repeat=args.repeat if args.repeat is not None else (2 if args.quick else 5),
         budget=0.2 if args.quick else 1.5,
         buf=_peers.prefaulted(max_n * max_bytes))
@@ -513,12 +506,13 @@ def fill_rows(plan, res):
         nthreads = _resolve_threads(th, plan.all_n)
         sec, calls = res.winit[(d, t, nthreads, s, isa)][:2]
         stream = res.stream.get(nthreads)
+        gb_s = s * ITEMSIZE[t] / sec / 1e9
         row = {
             "isa": isa, "dist": d, "dtype": t, "threads": nthreads, "threads_label": th, "size": s,
             "size_label": size_label(s), "bytes": s * ITEMSIZE[t],
             "winit_seconds": sec, "winit_msamples_s": _msps(s, sec),
-            "winit_gb_s": s * ITEMSIZE[t] / sec / 1e9, "winit_calls": calls,
-            "stream_gb_s": stream, "stream_share": (s * ITEMSIZE[t] / sec / 1e9 / stream) if stream else None,
+            "winit_gb_s": gb_s, "winit_calls": calls,
+            "stream_gb_s": stream, "stream_share": gb_s / stream if stream else None,
             "numpy_peer": None, "numpy_msamples_s": None, "ratio_numpy": None,
             "torch_peer": None, "torch_size": None, "torch_msamples_s": None, "ratio_torch": None,
         }
@@ -662,7 +656,8 @@ def header_lines(res):
         "winit bench: %s, %s cores (%d usable; threads=all means %d), flags: %s" % (
             m["cpu"], m["cores"], m["threads_all"], m["threads_all"], " ".join(m["cpu_flags"]) or "-"),
         "isa: %s; winit %s, numpy %s, torch %s%s; python %s" % (
-            ", ".join(res.get("isas") or [m["isa"]]), m["winit"], m["numpy"], m["torch"] or "not installed",
+            ", ".join(res["isas"]) + ("" if res["isas"] == [m["isa"]] else " (fills; calls on %s)" % m["isa"]),
+            m["winit"], m["numpy"], m["torch"] or "not installed",
             " (1 thread)" if m["torch"] else "", m["python"]),
         "fills into pre-faulted buffers; median of up to %d back-to-back calls after a warm-up"
         % res["config"]["repeat"],
@@ -676,7 +671,7 @@ def header_lines(res):
 def tables(res):
     """[(title, columns, rows, footnotes)] for the fills, the goals and the per-call timings."""
     has_torch = res["config"]["torch"]
-    many = len(res.get("isas", [])) > 1
+    many = len(res["isas"]) > 1
     cols = ["case"] + (["isa"] if many else []) + ["winit Ms/s", "GB/s", "% stream", "numpy Ms/s", "x numpy"]
     if has_torch:
         cols += ["torch Ms/s", "x torch"]
@@ -700,7 +695,7 @@ def tables(res):
              % (fill["size_label"], fill["gb_s"], fill["msamples_s"]),
              "%% stream: the fill's GB/s as a share of non-temporal stores on as many threads, the write "
              "ceiling (%s)." % ", ".join("%s thread%s %.1f GB/s" % (k, "" if k == "1" else "s", v)
-                                         for k, v in fill.get("stream_gb_s", {}).items())]
+                                         for k, v in fill["stream_gb_s"].items())]
     out = [("Fills (out=, pre-faulted)", cols, rows, notes)]
 
     if res["goals"]:
@@ -790,7 +785,7 @@ def main(argv=None):
         sys.stderr.write("winit bench: --repeat must be at least 1\n")
         return 2
     try:
-        resolve_isas(args.isas)
+        args.isas = resolve_isas(args.isas)
     except ValueError as e:
         parser.print_usage(sys.stderr)
         sys.stderr.write("winit bench: %s\n" % e)
